@@ -1,0 +1,66 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import loadOpenApiMetadata from './metadata';
+import { createValidationPipe } from './common/validation';
+import type { AppConfig } from './config/app-config';
+
+export const API_PREFIX = 'api';
+const BODY_LIMIT = '1mb';
+
+/** Builds the configured application without listening, so main.ts and the tests share one setup. */
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
+  app.use(helmet({ contentSecurityPolicy: swaggerFriendlyCsp(), crossOriginResourcePolicy: { policy: 'same-site' } }));
+  app.enableCors({
+    // No FRONTEND_URL: no browser origin is allowed at all, rather than every origin.
+    origin: config.frontendUrl ? [config.frontendUrl] : false,
+    credentials: true,
+    exposedHeaders: ['Content-Disposition', 'Retry-After', 'X-Request-Id'],
+  });
+  app.setGlobalPrefix(API_PREFIX);
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  await setUpOpenApi(app);
+  return app;
+}
+
+async function setUpOpenApi(app: INestApplication): Promise<void> {
+  await SwaggerModule.loadPluginMetadata(loadOpenApiMetadata);
+  const document = SwaggerModule.createDocument(app, openApiConfig());
+  SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
+}
+
+export function openApiConfig(): ReturnType<DocumentBuilder['build']> {
+  return new DocumentBuilder()
+    .setTitle('Star Export API')
+    .setDescription('Export your own data from YouTube, Facebook, Twitter/X and Instagram.')
+    .setVersion('1.0.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .build();
+}
+
+/** Swagger UI needs inline styles and scripts; everything else keeps helmet's strict policy. */
+function swaggerFriendlyCsp(): { directives: Record<string, string[]> } {
+  return {
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", "'unsafe-inline'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      objectSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+    },
+  };
+}

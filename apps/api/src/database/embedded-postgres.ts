@@ -1,0 +1,64 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/** Where a pg client finds the embedded server: a Unix socket directory, reachable only by this user. */
+export interface EmbeddedPostgresEndpoint {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+const SOCKET_PORT = 5432;
+// Unix socket paths are limited to about 107 bytes on Linux.
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * Embedded mode runs real PostgreSQL (PGlite, compiled to WASM) inside the process and serves it over
+ * the wire protocol on a private Unix socket, so TypeORM and BullMQ use the same `pg` driver and the
+ * same migrations as in server mode. All connections share one backend: transactions serialise.
+ */
+export class EmbeddedPostgres {
+  private constructor(
+    private readonly db: PGlite,
+    private readonly server: PGLiteSocketServer,
+    readonly endpoint: EmbeddedPostgresEndpoint,
+  ) {}
+
+  static async start(dataDir: string, maxConnections = 12): Promise<EmbeddedPostgres> {
+    const pgDir = join(dataDir, 'pglite');
+    mkdirSync(pgDir, { recursive: true, mode: 0o700 });
+    const db = await PGlite.create(pgDir, { extensions: { uuid_ossp } });
+    let socketDir = join(dataDir, 'run');
+    if (join(socketDir, `.s.PGSQL.${SOCKET_PORT}`).length > MAX_SOCKET_PATH) {
+      socketDir = mkdtempSync(join(tmpdir(), 'star-export-pg-'));
+    }
+    mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+    const socketPath = join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
+    // A socket file left by a killed process would make listen() fail with EADDRINUSE.
+    rmSync(socketPath, { force: true });
+    const server = new PGLiteSocketServer({
+      db,
+      path: socketPath,
+      maxConnections,
+    });
+    await server.start();
+    return new EmbeddedPostgres(db, server, {
+      host: socketDir,
+      port: SOCKET_PORT,
+      user: 'postgres',
+      password: 'postgres',
+      database: 'postgres',
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.server.stop();
+    await this.db.close();
+  }
+}

@@ -1,0 +1,35 @@
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '@app/contracts';
+import type { Response } from 'express';
+import { Public } from '../../common/public.decorator';
+import { HealthReport } from './health.dto';
+import { HealthService } from './health.service';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  /** Service status for load balancers and operators; 503 while any dependency is down. */
+  @Public()
+  @Get()
+  @ApiOkResponse({ type: HealthReport })
+  @ApiServiceUnavailableResponse({ description: 'A dependency is down; the body says which' })
+  async check(@Res() res: Response): Promise<void> {
+    const report = await this.health.report();
+    if (report.status === 'healthy') {
+      res.status(HttpStatus.OK).json({ success: true, data: report });
+      return;
+    }
+    const down = Object.entries(report.services)
+      .filter(([, state]) => state === 'disconnected' || state === 'unavailable')
+      .map(([name, state]) => `${name} ${state}`);
+    res.status(HttpStatus.SERVICE_UNAVAILABLE).json({
+      success: false,
+      error: down.length > 0 ? `Service degraded: ${down.join(', ')}` : 'Service is shutting down',
+      code: ErrorCode.SERVICE_UNAVAILABLE,
+      data: report,
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import { mkdir, rm, statfs, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.token';
+import { REDIS_CLIENT } from '../../redis/redis.module';
+import { HealthReport } from './health.dto';
+
+const CHECK_TIMEOUT_MS = 2_000;
+/** Below this much free space new exports would fail half-way, so storage reports unavailable. */
+const MIN_FREE_BYTES = 1024 ** 3;
+
+@Injectable()
+export class HealthService implements BeforeApplicationShutdown {
+  private shuttingDown = false;
+
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+  ) {}
+
+  beforeApplicationShutdown(): void {
+    // Load balancers stop sending traffic to an instance that says it is going away.
+    this.shuttingDown = true;
+  }
+
+  async report(): Promise<HealthReport> {
+    const [database, redis, storage] = await Promise.all([this.database(), this.redisStatus(), this.storage()]);
+    const healthy = !this.shuttingDown && database === 'connected' && redis !== 'disconnected' && storage === 'available';
+    return {
+      status: healthy ? 'healthy' : 'degraded',
+      version: this.config.version,
+      uptime: Math.floor(process.uptime()),
+      services: { database, redis, storage },
+    };
+  }
+
+  private async database(): Promise<HealthReport['services']['database']> {
+    return (await succeeds(() => this.dataSource.query('SELECT 1'))) ? 'connected' : 'disconnected';
+  }
+
+  private async redisStatus(): Promise<HealthReport['services']['redis']> {
+    const redis = this.redis;
+    if (!redis) return 'not configured';
+    return (await succeeds(() => redis.ping())) ? 'connected' : 'disconnected';
+  }
+
+  private async storage(): Promise<HealthReport['services']['storage']> {
+    const dir = this.config.storageDir;
+    const writable = await succeeds(async () => {
+      await mkdir(dir, { recursive: true });
+      const probe = join(dir, `.health-${process.pid}`);
+      await writeFile(probe, 'ok');
+      await rm(probe, { force: true });
+    });
+    if (!writable) return 'unavailable';
+    const stats = await statfs(dir).catch(() => undefined);
+    return stats && stats.bavail * stats.bsize >= MIN_FREE_BYTES ? 'available' : 'unavailable';
+  }
+}
+
+async function succeeds(check: () => Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([check(), timeout]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

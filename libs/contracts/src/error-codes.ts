@@ -1,0 +1,48 @@
+/** Error codes of the API contract; clients switch on these, never on messages. */
+export const ErrorCode = {
+  AUTH_REQUIRED: 'AUTH_REQUIRED',
+  INVALID_TOKEN: 'INVALID_TOKEN',
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  EMAIL_TAKEN: 'EMAIL_TAKEN',
+  PROVIDER_NOT_CONFIGURED: 'PROVIDER_NOT_CONFIGURED',
+  PLATFORM_NOT_FOUND: 'PLATFORM_NOT_FOUND',
+  PLATFORM_NOT_CONNECTED: 'PLATFORM_NOT_CONNECTED',
+  PLATFORM_TOKEN_REJECTED: 'PLATFORM_TOKEN_REJECTED',
+  EXPORT_NOT_FOUND: 'EXPORT_NOT_FOUND',
+  EXPORT_NOT_READY: 'EXPORT_NOT_READY',
+  EXPORT_FAILED: 'EXPORT_FAILED',
+  TOO_MANY_EXPORTS: 'TOO_MANY_EXPORTS',
+  RATE_LIMIT_EXCEEDED: 'RATE_LIMIT_EXCEEDED',
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  INVALID_FORMAT: 'INVALID_FORMAT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_GATEWAY: 'BAD_GATEWAY',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The error envelope every failed request answers with. */
+export interface ErrorEnvelope {
+  success: false;
+  error: string;
+  code: ErrorCode;
+  details?: ValidationDetail[];
+}
+
+export interface ValidationDetail {
+  field: string;
+  messages: string[];
+}
+
+/** The success envelope every successful JSON request answers with. */
+export interface SuccessEnvelope<T> {
+  success: true;
+  data?: T;
+  message?: string;
+}

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Redis } from 'ioredis';
+import { Client } from 'pg';
+import { createApp } from '../../apps/api/src/bootstrap';
+import { AppConfig, loadConfig } from '../../apps/api/src/config/app-config';
+
+export type TestEnv = Record<string, string | undefined>;
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  /** http://127.0.0.1:<port>, for supertest and socket.io clients. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Server mode when the suite runs with DATABASE_URL (and usually REDIS_URL) set, else embedded. */
+export const serverMode = (): boolean => Boolean(process.env.DATABASE_URL);
+
+export function tempDir(prefix = 'se-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * A fresh, empty database per app in server mode, so suites never see each other's rows. Its name is
+ * derived from DATABASE_URL's, which must point at a throw-away test database.
+ */
+export async function createScratchDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = new URL(process.env.DATABASE_URL as string);
+  const name = `se_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new Client({ connectionString: base.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(base.toString());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new Client({ connectionString: base.toString() });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** Empties the test Redis database so counters and jobs of an earlier suite do not leak in. */
+export async function flushRedis(url: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  await redis.flushdb();
+  await redis.quit();
+}
+
+/**
+ * Boots the whole service in-process on a random port, exactly as main.ts does, with a private
+ * DATA_DIR. `env` overrides or removes (undefined) variables for this app only.
+ */
+export async function startTestApp(env: TestEnv = {}): Promise<TestApp> {
+  const dataDir = env.DATA_DIR ?? tempDir();
+  let scratch: { url: string; drop(): Promise<void> } | undefined;
+  const merged: TestEnv = { LOG_LEVEL: 'silent', ...process.env, DATA_DIR: dataDir, PORT: '0', ...env };
+  if (merged.DATABASE_URL && !('DATABASE_URL' in env)) {
+    scratch = await createScratchDatabase();
+    merged.DATABASE_URL = scratch.url;
+  }
+  if (merged.REDIS_URL && !('REDIS_URL' in env)) await flushRedis(merged.REDIS_URL);
+  const config = loadConfig(merged, '1.0.0-test');
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    config,
+    url: `http://127.0.0.1:${address.port}`,
+    close: async () => {
+      await app.close();
+      await scratch?.drop();
+      if (!env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
