@@ -1,1 +1,7 @@
-export default async () => ({});
+/* eslint-disable */
+export default async () => {
+    const t = {
+        ["./modules/health/health.dto"]: await import("./modules/health/health.dto.js")
+    };
+    return { "@nestjs/swagger": { "models": [[import("./modules/health/health.dto.js"), { "HealthServices": { database: { required: true, enum: ["connected", "disconnected"] }, redis: { required: true, description: "`not configured` in embedded mode, where nothing uses Redis.", enum: ["connected", "disconnected", "not configured"] }, storage: { required: true, description: "`available` when STORAGE_DIR is writable and has at least 1 GiB free.", enum: ["available", "unavailable"] } }, "HealthReport": { status: { required: true, description: "`degraded` (with HTTP 503) when a dependency is down or the instance is shutting down.", enum: ["healthy", "degraded"] }, version: { required: true, type: () => String, description: "The service version, from package.json." }, uptime: { required: true, type: () => Number, description: "Seconds since the process started." }, services: { required: true, type: () => t["./modules/health/health.dto"].HealthServices } } }]], "controllers": [[import("./modules/health/health.controller.js"), { "HealthController": { "check": { summary: "Service status for load balancers and operators; 503 while any dependency is down." } } }]] } };
+};

@@ -1,7 +1,8 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { ErrorCode } from '@app/contracts';
 import type { Response } from 'express';
+import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decorator';
 import { Public } from '../../common/public.decorator';
 import { HealthReport } from './health.dto';
 import { HealthService } from './health.service';
@@ -14,8 +15,8 @@ export class HealthController {
   /** Service status for load balancers and operators; 503 while any dependency is down. */
   @Public()
   @Get()
-  @ApiOkResponse({ type: HealthReport })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down; the body says which' })
+  @ApiEnvelope(HealthReport)
+  @ApiErrors([503, 'A dependency is down or the instance is shutting down; `data` holds the report'])
   async check(@Res() res: Response): Promise<void> {
     const report = await this.health.report();
     if (report.status === 'healthy') {

@@ -1,0 +1,56 @@
+import { Type, applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ErrorCode } from '@app/contracts';
+
+class ValidationDetailDto {
+  /** Dotted path of the offending field, e.g. `options.dateRange.start`. */
+  @ApiProperty() field: string;
+  @ApiProperty({ type: [String] }) messages: string[];
+}
+
+/** The error envelope, as every failed request answers. */
+export class ErrorEnvelopeDto {
+  @ApiProperty({ enum: [false] }) success: false;
+  @ApiProperty({ description: 'Human-readable message' }) error: string;
+  @ApiProperty({ enum: Object.values(ErrorCode) }) code: ErrorCode;
+  @ApiPropertyOptional({ type: [ValidationDetailDto] }) details?: ValidationDetailDto[];
+}
+
+interface EnvelopeOptions {
+  status?: number;
+  description?: string;
+  isArray?: boolean;
+}
+
+/**
+ * Documents a success answer as the envelope `{ success: true, data, message? }` around `model`, so
+ * generated clients see the real shape. Without a model the answer carries only a message.
+ */
+export function ApiEnvelope(model: Type<unknown> | null, options: EnvelopeOptions = {}): MethodDecorator {
+  const properties: Record<string, object> = {
+    success: { type: 'boolean', enum: [true] },
+    message: { type: 'string' },
+  };
+  if (model) {
+    const ref = { $ref: getSchemaPath(model) };
+    properties.data = options.isArray ? { type: 'array', items: ref } : ref;
+  }
+  return applyDecorators(
+    ...(model ? [ApiExtraModels(model)] : []),
+    ApiResponse({
+      status: options.status ?? 200,
+      description: options.description ?? 'Success',
+      schema: { type: 'object', required: model ? ['success', 'data'] : ['success'], properties },
+    }),
+  );
+}
+
+/** Documents error answers with the error envelope, one status each. */
+export function ApiErrors(...responses: [status: number, description: string][]): MethodDecorator {
+  return applyDecorators(
+    ApiExtraModels(ErrorEnvelopeDto),
+    ...responses.map(([status, description]) =>
+      ApiResponse({ status, description, schema: { $ref: getSchemaPath(ErrorEnvelopeDto) } }),
+    ),
+  );
+}
