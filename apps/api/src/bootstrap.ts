@@ -31,7 +31,6 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   await setUpOpenApi(app);
   return app;
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
 import { readPackageVersion } from './config/package-version';
@@ -15,24 +16,32 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApp(config);
-  installShutdownDeadline(config.shutdownTimeoutMs);
+  closeOnSignal(app, config.shutdownTimeoutMs);
   await app.listen(config.port, '0.0.0.0');
   process.stdout.write(`Star Export listening on ${config.publicUrl} (API docs at /api/docs)\n`);
 }
 
 /**
- * Nest closes everything on SIGTERM/SIGINT (enableShutdownHooks); running jobs checkpoint first.
- * Should anything hang (a keep-alive socket, a stuck connection), the process still exits in time.
+ * On SIGTERM/SIGINT the app stops taking requests and runs every shutdown hook (running jobs
+ * checkpoint first), then exits 0. Should anything hang (a keep-alive socket, a stuck connection),
+ * the process still exits within the deadline.
  */
-function installShutdownDeadline(timeoutMs: number): void {
-  const arm = (): void => {
+function closeOnSignal(app: INestApplication, timeoutMs: number): void {
+  const close = (signal: NodeJS.Signals): void => {
     setTimeout(() => {
-      process.stderr.write(`Shutdown did not finish within ${timeoutMs} ms; exiting\n`);
+      process.stderr.write(`Shutdown after ${signal} did not finish within ${timeoutMs} ms; exiting\n`);
       process.exit(1);
     }, timeoutMs).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGTERM', arm);
-  process.once('SIGINT', arm);
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
 }
 
 main().catch((error: unknown) => {

@@ -18,7 +18,7 @@ const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   503: ErrorCode.SERVICE_UNAVAILABLE,
 };
 
-/** What body-parser (and other connect-style middleware) attach to the errors they raise. */
+/** What body-parser (http-errors) attaches to the errors it raises. */
 interface MiddlewareError {
   type?: string;
   status?: number;
@@ -55,6 +55,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       return new ApiError(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.RATE_LIMIT_EXCEEDED, 'Too many requests, slow down');
     }
     if (exception instanceof HttpException) {
+      // The Express adapter wraps body-parser's errors; their `type` says what went wrong.
+      const parserError = this.fromMiddleware(exception.cause as MiddlewareError);
+      if (parserError) return parserError;
       const status = exception.getStatus();
       if (status === 404 && !request.route) {
         return new ApiError(404, ErrorCode.NOT_FOUND, `Cannot ${request.method} ${request.path}`);

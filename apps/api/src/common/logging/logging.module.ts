@@ -47,6 +47,7 @@ const REDACT_PATHS = [
               method: req.method,
               url: redactUrl(req.url),
             }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
           customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
             error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'se-config-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
+    try {
+      loadConfig(env, '1.0.0');
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    return [];
+  };
+
+  it('runs on embedded defaults with nothing configured', () => {
+    const config = loadConfig({ DATA_DIR: dataDir }, '1.0.0');
+    expect(config.port).toBe(5000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.storageDir).toBe(join(dataDir, 'exports'));
+    expect(config.jwt.accessTtlSeconds).toBe(900);
+    expect(config.jwt.refreshTtlSeconds).toBe(30 * 86400);
+    expect(config.tokenEncryptionKey).toHaveLength(32);
+    expect(config.platforms.youtubeApiUrl).toBe('https://www.googleapis.com/youtube/v3');
+  });
+
+  it('reports every bad variable at once, one line each', () => {
+    const problems = problemsOf({
+      DATA_DIR: dataDir,
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://localhost/db',
+      JWT_ACCESS_TTL: 'soon',
+      APP_ROLE: 'boss',
+    });
+    expect(problems).toHaveLength(4);
+    expect(problems).toEqual(expect.arrayContaining([
+      'PORT must be a whole number from 0 to 65535 (got "eighty")',
+      'DATABASE_URL must be a postgres: or postgresql: URL (got "mysql://localhost/db")',
+      'JWT_ACCESS_TTL must be a duration such as 15m, 12h or 30d (got "soon")',
+      'APP_ROLE must be one of all, api, worker (got "boss")',
+    ]));
+  });
+
+  it('requires real secrets in production instead of generating them', () => {
+    expect(problemsOf({ DATA_DIR: join(dataDir, 'prod'), NODE_ENV: 'production' })).toEqual([
+      'JWT_SECRET is required when NODE_ENV=production',
+      'TOKEN_ENCRYPTION_KEY is required when NODE_ENV=production',
+    ]);
+    expect(
+      problemsOf({ DATA_DIR: dataDir, NODE_ENV: 'production', JWT_SECRET: 'short', TOKEN_ENCRYPTION_KEY: 'abc' }),
+    ).toEqual([
+      'JWT_SECRET must be at least 32 bytes (256 bits)',
+      'TOKEN_ENCRYPTION_KEY must be 32 bytes, base64 encoded (openssl rand -base64 32)',
+    ]);
+  });
+
+  it('trusts forwarded addresses only when TRUST_PROXY says how many hops', () => {
+    expect(loadConfig({ DATA_DIR: dataDir }, '1').trustProxy).toBe(false);
+    expect(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: '2' }, '1').trustProxy).toBe(2);
+    expect(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: 'true' }, '1').trustProxy).toBe(1);
+  });
+});
