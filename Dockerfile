@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# Multi-stage image for Star Export: build with dev dependencies, run with production ones only,
+# on Debian's Chromium (Instagram's browser session) and yt-dlp (optional YouTube video files).
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY apps ./apps
+COPY libs ./libs
+RUN npx nest build api && npm prune --omit=dev
+
+FROM node:20-bookworm-slim AS runtime
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium yt-dlp ca-certificates tini \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --create-home --uid 10001 starexport \
+ && mkdir -p /data && chown starexport /data
+WORKDIR /app
+ENV NODE_ENV=production \
+    PORT=5000 \
+    DATA_DIR=/data \
+    CHROMIUM_PATH=/usr/bin/chromium \
+    YTDLP_PATH=/usr/bin/yt-dlp
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER starexport
+VOLUME ["/data"]
+EXPOSE 5000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||5000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/apps/api/src/main.js"]
