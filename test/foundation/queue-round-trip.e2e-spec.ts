@@ -62,7 +62,8 @@ describe(`Queue round trip (${serverMode() ? 'server' : 'embedded'} mode)`, () =
     // Re-adding the same id while the job exists must not run it twice.
     await queue.add('double', { value: 21 }, { jobId: 'job-a' });
     let job: Job | undefined;
-    for (let attempt = 0; attempt < 100; attempt += 1) {
+    // Polls for up to 30 s: on a loaded two-core machine pickup can be slow, and this is no timing test.
+    for (let attempt = 0; attempt < 300; attempt += 1) {
       job = await queue.getJob('job-a');
       if (job && (await job.getState()) === 'completed') break;
       await new Promise((resolve) => setTimeout(resolve, 100));

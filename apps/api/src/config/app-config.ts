@@ -7,7 +7,7 @@ export type AppRole = 'all' | 'api' | 'worker';
 export interface GoogleConfig {
   clientId?: string;
   clientSecret?: string;
-  callbackUrl?: string;
+  callbackUrl: string;
   authUrl: string;
   tokenUrl: string;
   userinfoUrl: string;
@@ -108,7 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, version: string): AppConfig {
     google: {
       clientId: read.string('GOOGLE_CLIENT_ID'),
       clientSecret: read.string('GOOGLE_CLIENT_SECRET'),
-      callbackUrl: read.url('GOOGLE_CALLBACK_URL'),
+      callbackUrl: read.url('GOOGLE_CALLBACK_URL', `${publicUrl}/api/auth/google/callback`) as string,
       authUrl: read.url('GOOGLE_AUTH_URL', 'https://accounts.google.com/o/oauth2/v2/auth') as string,
       tokenUrl: read.url('GOOGLE_TOKEN_URL', 'https://oauth2.googleapis.com/token') as string,
       userinfoUrl: read.url('GOOGLE_USERINFO_URL', 'https://openidconnect.googleapis.com/v1/userinfo') as string,
