@@ -40,6 +40,8 @@ export interface AppConfig {
   redisUrl?: string;
   jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number; issuer: string; audience: string };
   tokenEncryptionKey: Buffer;
+  /** Keys that sealed credentials before the last rotation: they still open, never seal. */
+  previousTokenEncryptionKeys: Buffer[];
   publicUrl: string;
   frontendUrl?: string;
   /** Number of proxy hops to trust for the client address, or false to use the socket address. */
@@ -102,6 +104,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, version: string): AppConfig {
       audience: 'star-export-api',
     },
     tokenEncryptionKey: secrets.tokenEncryptionKey,
+    previousTokenEncryptionKeys: read.list('TOKEN_ENCRYPTION_PREVIOUS_KEYS', []).map((value, index) => {
+      const key = Buffer.from(value, 'base64');
+      if (key.length !== 32) read.problems.push(`TOKEN_ENCRYPTION_PREVIOUS_KEYS entry ${index + 1} must be 32 bytes, base64`);
+      return key;
+    }),
     publicUrl,
     frontendUrl: read.url('FRONTEND_URL'),
     trustProxy,
