@@ -25,7 +25,7 @@ describe('MediaDownloader', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'star-export-media-'));
-    other = await startLocalServer((_request, response) => response.end('should never be asked'));
+    other = await startLocalServer((_request, response) => void response.end('should never be asked'));
     server = await startLocalServer((request, response) => {
       switch (request.path) {
         case '/image.png':
