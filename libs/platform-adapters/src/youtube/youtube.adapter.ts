@@ -1,0 +1,126 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AccountInfo } from '../adapter/account-info';
+import type { PlatformCallContext } from '../adapter/call-context';
+import type { OAuthTokens } from '../adapter/credentials';
+import { PlatformAdapter } from '../adapter/platform-adapter';
+import {
+  AccountUnavailableError,
+  CredentialsRejectedError,
+  MalformedResponseError,
+  ProviderNotConfiguredError,
+} from '../errors';
+import { GoogleOAuthClient, type GoogleTokenInfo } from '../google/google-oauth.client';
+import type { PlatformHttpClient, QueryValue } from '../http/platform-http-client';
+import { PlatformHttpClientFactory } from '../http/platform-http-client.factory';
+import { arrayField, asRecord, stringField } from '../json-shape';
+import type { PlatformAdaptersOptions } from '../platform-adapters.options';
+import { PLATFORM_ADAPTERS_OPTIONS } from '../platform-adapters.tokens';
+import { classifyYouTubeResponse } from './youtube-responses';
+import {
+  YOUTUBE_DEFAULT_BUCKET,
+  YOUTUBE_DESCRIPTOR,
+  YOUTUBE_METHODS,
+  YOUTUBE_READ_SCOPES,
+  type YouTubeMethod,
+} from './youtube.descriptor';
+
+/**
+ * YouTube through the Data API v3 with Google OAuth. Identity, refresh and revoke for now; it declares no
+ * export collections yet (the contract's default), so the export service refuses YouTube exports until
+ * they land rather than running a job that produces nothing.
+ */
+@Injectable()
+export class YouTubeAdapter extends PlatformAdapter {
+  readonly descriptor = YOUTUBE_DESCRIPTOR;
+  private readonly api: PlatformHttpClient;
+  private readonly google: GoogleOAuthClient;
+
+  constructor(@Inject(PLATFORM_ADAPTERS_OPTIONS) options: PlatformAdaptersOptions, clients: PlatformHttpClientFactory) {
+    super();
+    this.google = new GoogleOAuthClient('youtube', options.google, clients);
+    this.api = clients.create({
+      platform: 'youtube',
+      baseUrl: options.youtube.apiUrl,
+      classify: classifyYouTubeResponse,
+      refresh: (tokens, signal) => this.google.refresh(tokens, signal),
+    });
+  }
+
+  override refresh(tokens: OAuthTokens, signal?: AbortSignal): Promise<OAuthTokens> {
+    return this.google.refresh(tokens, signal ?? new AbortController().signal);
+  }
+
+  /** Revokes the grant; the refresh token when there is one, since that takes the access tokens with it. */
+  override revoke(tokens: OAuthTokens, signal?: AbortSignal): Promise<void> {
+    return this.google.revoke(tokens.refreshToken ?? tokens.accessToken, signal ?? new AbortController().signal);
+  }
+
+  /**
+   * Google's tokeninfo for what the token really is (audience, scopes, expiry), then
+   * `channels.list?mine=true&part=snippet` (1 unit) for whose channel it opens. userinfo would not do:
+   * it needs the openid/profile scopes, which the YouTube grant does not ask for, and it says nothing of
+   * scopes or expiry. An expired access token is refreshed once on the way.
+   */
+  async verifyCredentials(ctx: PlatformCallContext): Promise<AccountInfo> {
+    const clientId = this.google.clientId;
+    if (!clientId) {
+      throw new ProviderNotConfiguredError('youtube', 'GOOGLE_CLIENT_ID is needed to check YouTube tokens');
+    }
+    let tokens = await this.oauthTokens(ctx);
+    let info = await this.google.tokenInfo(tokens.accessToken, ctx.signal);
+    if (!info) {
+      tokens = await this.api.renewCredentials(ctx, tokens);
+      info = await this.google.tokenInfo(tokens.accessToken, ctx.signal);
+      if (!info) throw new CredentialsRejectedError('youtube', 'rejected_after_refresh', 'tokeninfo refused the new token');
+    }
+    // A token minted for another app would let that app's grant pass as ours (token substitution).
+    if (info.audience !== clientId && info.authorizedParty !== clientId) {
+      throw new CredentialsRejectedError('youtube', 'foreign_client', 'the token was issued to another OAuth client');
+    }
+    if (!info.scopes.some((scope) => YOUTUBE_READ_SCOPES.includes(scope))) {
+      throw new CredentialsRejectedError('youtube', 'insufficient_scope', `granted: ${info.scopes.join(' ') || 'none'}`);
+    }
+
+    const answer = await this.request(ctx, 'channels.list', { mine: true, part: 'snippet' });
+    const channel = asRecord((arrayField(answer, 'items') ?? [])[0]);
+    if (!channel) throw new AccountUnavailableError('youtube', 'no_channel', 'this Google account has no YouTube channel');
+    const accountId = stringField(channel, 'id');
+    const snippet = asRecord(channel.snippet);
+    if (!accountId) throw new MalformedResponseError('youtube', 'channels.list', 'channel without an id');
+
+    await this.rememberTokenInfo(ctx, tokens, info);
+    return {
+      accountId,
+      name: stringField(snippet, 'title') ?? accountId,
+      handle: stringField(snippet, 'customUrl'),
+      scopes: info.scopes,
+      tokenExpiry: info.expiresAt,
+    };
+  }
+
+  /** One Data API call, charged at the method's documented unit cost. */
+  private request(ctx: PlatformCallContext, method: YouTubeMethod, query: Record<string, QueryValue>): Promise<unknown> {
+    const { path, units } = YOUTUBE_METHODS[method];
+    return this.api.callJson(ctx, { operation: method, url: path, query, cost: { units, bucket: YOUTUBE_DEFAULT_BUCKET } });
+  }
+
+  private async oauthTokens(ctx: PlatformCallContext): Promise<OAuthTokens> {
+    const credentials = await this.api.currentCredentials(ctx);
+    if (credentials.kind !== 'oauth') throw new CredentialsRejectedError('youtube', 'wrong_kind', 'YouTube needs OAuth tokens');
+    return credentials;
+  }
+
+  /**
+   * Tokens pasted into the connect endpoint come without an expiry. Storing the one tokeninfo reported
+   * lets later calls refresh before the token dies instead of spending a billed, refused request.
+   */
+  private async rememberTokenInfo(ctx: PlatformCallContext, checked: OAuthTokens, info: GoogleTokenInfo): Promise<void> {
+    const current = await ctx.credentials.load();
+    // Refreshed in the meantime: the new tokens carry their own expiry.
+    if (current.kind !== 'oauth' || current.accessToken !== checked.accessToken) return;
+    const expiresAt = info.expiresAt?.toISOString() ?? current.expiresAt;
+    const unchanged =
+      expiresAt === current.expiresAt && info.scopes.join(' ') === (current.scopes ?? []).join(' ');
+    if (!unchanged) await ctx.credentials.save({ ...current, expiresAt, scopes: info.scopes });
+  }
+}
