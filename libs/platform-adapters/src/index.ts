@@ -1,1 +1,30 @@
-export {};
+// Contract
+export * from './adapter/account-info';
+export * from './adapter/call-context';
+export * from './adapter/collection';
+export * from './adapter/credentials';
+export * from './adapter/platform-adapter';
+export * from './errors';
+
+// Nest wiring
+export * from './platform-adapters.module';
+export * from './platform-adapters.options';
+export * from './platform-adapters.tokens';
+export * from './registry/platform-adapter.registry';
+
+// Platform HTTP client, for adapters
+export * from './http/http-policy';
+export * from './http/platform-http-client';
+export * from './http/platform-http-client.factory';
+export * from './http/platform-response';
+export * from './http/rate-limit-headers';
+export * from './time/zoned-midnight';
+
+// Media
+export * from './media/media-downloader';
+export { HostAllowList, parseHostPattern, type HostPattern } from './media/host-allow-list';
+export { isPublicAddress } from './media/address-policy';
+
+// Platforms
+export * from './youtube/youtube.adapter';
+export { YOUTUBE_DESCRIPTOR, YOUTUBE_METHODS, YOUTUBE_TIME_ZONE, type YouTubeMethod } from './youtube/youtube.descriptor';

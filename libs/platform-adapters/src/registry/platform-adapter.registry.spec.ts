@@ -1,0 +1,132 @@
+import { Inject, Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { PlatformDescriptor, PlatformName } from '@app/contracts';
+import type { AccountInfo } from '../adapter/account-info';
+import { PlatformAdapter } from '../adapter/platform-adapter';
+import { PlatformNotFoundError } from '../errors';
+import { PlatformAdaptersModule } from '../platform-adapters.module';
+import type { PlatformAdaptersOptions } from '../platform-adapters.options';
+import { KNOWN_PLATFORMS, PLATFORM_ADAPTERS } from '../platform-adapters.tokens';
+import { YouTubeAdapter } from '../youtube/youtube.adapter';
+import { AdapterRegistryError, PlatformAdapterRegistry } from './platform-adapter.registry';
+
+class StaticAdapter extends PlatformAdapter {
+  readonly descriptor: PlatformDescriptor;
+
+  constructor(name: string) {
+    super();
+    this.descriptor = {
+      name: name as PlatformName,
+      displayName: name,
+      authType: 'oauth',
+      exportFormats: ['json'],
+      features: {},
+      limits: [],
+    };
+  }
+
+  async verifyCredentials(): Promise<AccountInfo> {
+    return { accountId: '1', name: this.descriptor.name, scopes: [] };
+  }
+}
+
+class OtherYouTubeAdapter extends StaticAdapter {}
+
+/** Boots a Nest module around the registry with these adapters and known platforms. */
+function boot(adapters: PlatformAdapter[], known: string[]) {
+  return Test.createTestingModule({
+    providers: [
+      { provide: PLATFORM_ADAPTERS, useValue: adapters },
+      { provide: KNOWN_PLATFORMS, useValue: known },
+      PlatformAdapterRegistry,
+    ],
+  }).compile();
+}
+
+const OPTIONS: PlatformAdaptersOptions = {
+  youtube: { apiUrl: 'https://www.googleapis.com/youtube/v3' },
+  google: {
+    clientId: 'id.apps.googleusercontent.com',
+    clientSecret: 'secret',
+    tokenUrl: 'https://oauth2.googleapis.com/token',
+    revokeUrl: 'https://oauth2.googleapis.com/revoke',
+  },
+  media: { allowedHosts: ['*.ytimg.com', 'yt3.ggpht.com'] },
+};
+
+describe('PlatformAdapterRegistry', () => {
+  it('looks adapters up by name and lists them in the known order', async () => {
+    const app = await boot([new StaticAdapter('facebook'), new StaticAdapter('youtube')], ['youtube', 'facebook']);
+    const registry = app.get(PlatformAdapterRegistry);
+    expect(registry.get('facebook').descriptor.name).toBe('facebook');
+    expect(registry.descriptors().map((descriptor) => descriptor.name)).toEqual(['youtube', 'facebook']);
+    expect(() => registry.get('myspace')).toThrow(PlatformNotFoundError);
+    expect(registry.has('myspace')).toBe(false);
+  });
+
+  it('refuses to boot when two adapters claim one platform', async () => {
+    const failure = boot([new StaticAdapter('youtube'), new OtherYouTubeAdapter('youtube')], ['youtube']);
+    await expect(failure).rejects.toThrow(AdapterRegistryError);
+    await expect(failure).rejects.toThrow('two adapters claim "youtube": StaticAdapter and OtherYouTubeAdapter');
+  });
+
+  it('refuses to boot when a known platform has no adapter', async () => {
+    await expect(boot([new StaticAdapter('youtube')], ['youtube', 'facebook'])).rejects.toThrow('no adapter serves "facebook"');
+  });
+
+  it('refuses to boot when an adapter serves a platform nobody listed', async () => {
+    await expect(boot([new StaticAdapter('youtube'), new StaticAdapter('myspace')], ['youtube'])).rejects.toThrow(
+      'StaticAdapter serves "myspace", which is not a known platform (youtube)',
+    );
+  });
+});
+
+describe('PlatformAdaptersModule', () => {
+  it('boots with the YouTube adapter registered for every known platform', async () => {
+    const app = await Test.createTestingModule({ imports: [PlatformAdaptersModule.forRoot(OPTIONS)] }).compile();
+    const registry = app.get(PlatformAdapterRegistry);
+    expect(registry.list().map((adapter) => adapter.descriptor.name)).toEqual(['youtube']);
+    expect(registry.get('youtube')).toBeInstanceOf(YouTubeAdapter);
+    await app.close();
+  });
+
+  it('takes its options from a factory, and is global so feature modules can inject the registry', async () => {
+    const CONFIG = Symbol('CONFIG');
+    @Module({ providers: [{ provide: CONFIG, useValue: OPTIONS }], exports: [CONFIG] })
+    class ConfigModule {}
+
+    @Injectable()
+    class Catalogue {
+      constructor(@Inject(PlatformAdapterRegistry) readonly registry: PlatformAdapterRegistry) {}
+    }
+    @Module({ providers: [Catalogue] })
+    class FeatureModule {}
+
+    const app = await Test.createTestingModule({
+      imports: [
+        PlatformAdaptersModule.forRootAsync({
+          imports: [ConfigModule],
+          inject: [CONFIG],
+          useFactory: (options: PlatformAdaptersOptions) => options,
+        }),
+        FeatureModule,
+      ],
+    }).compile();
+    expect(app.get(Catalogue).registry.descriptors()[0].displayName).toBe('YouTube');
+    await app.close();
+  });
+
+  it('refuses to boot with unusable options, saying which', async () => {
+    const bad = { ...OPTIONS, youtube: { apiUrl: 'ftp://example.com' }, google: { ...OPTIONS.google, clientSecret: undefined } };
+    const failure = Test.createTestingModule({ imports: [PlatformAdaptersModule.forRoot(bad)] }).compile();
+    await expect(failure).rejects.toThrow('youtube.apiUrl must be an http(s) URL');
+    await expect(failure).rejects.toThrow('google.clientId and google.clientSecret must be set together');
+  });
+
+  it('refuses to boot with a malformed MEDIA_ALLOWED_HOSTS entry', async () => {
+    const bad = { ...OPTIONS, media: { allowedHosts: ['*.com'] } };
+    await expect(Test.createTestingModule({ imports: [PlatformAdaptersModule.forRoot(bad)] }).compile()).rejects.toThrow(
+      'MEDIA_ALLOWED_HOSTS entry "*.com" is a wildcard over a whole top-level domain',
+    );
+  });
+});
