@@ -103,15 +103,16 @@ function parseHeaderJson(value: string | null): unknown {
 }
 
 /**
- * Facebook's governor (platform-facts §2): at or above `parkAtPercent` of any usage figure, or when
- * throttled, wait `estimated_time_to_regain_access`, or `fallbackMinutes` when Facebook does not say.
+ * Facebook's governor (platform-facts §2): at or above `parkAtPercent` of any usage figure, wait
+ * `estimated_time_to_regain_access`, or `fallbackMinutes` when Facebook does not say. Below it, or with no
+ * usage headers, it says nothing; throttling error codes without figures are the adapter's classifier's call.
  */
 export function facebookUsageHook(parkAtPercent = 90, fallbackMinutes = 60): RateLimitHook {
   return (response) => {
     const usage = parseFacebookUsage(response.headers);
-    const throttled = response.status === 429 || (usage !== undefined && usage.maxPercent >= parkAtPercent);
-    if (!throttled) return undefined;
-    return (usage?.regainAccessMinutes ?? fallbackMinutes) * 60_000;
+    if (usage === undefined) return undefined;
+    if (usage.maxPercent < parkAtPercent && usage.regainAccessMinutes === undefined) return undefined;
+    return (usage.regainAccessMinutes ?? fallbackMinutes) * 60_000;
   };
 }
 
