@@ -197,7 +197,16 @@ describe('PlatformHttpClient', () => {
       await api.call(ctx, { ...CALL, url: `${server.origin}/api/v1/items?pageToken=abc` });
       expect(server.requests[0].url.searchParams.get('pageToken')).toBe('abc');
 
-      for (const next of [`${foreign.origin}/api/v1/items`, `//127.0.0.1:${foreign.port}/x`, `http://user:pw@127.0.0.1:${server.port}/api/v1/items`]) {
+      const nexts = [
+        `${foreign.origin}/api/v1/items`,
+        `//127.0.0.1:${foreign.port}/x`,
+        `\\\\127.0.0.1:${foreign.port}/x`,
+        `/\\127.0.0.1:${foreign.port}/x`,
+        `https://127.0.0.1:${server.port}/api/v1/items`,
+        `http://user:pw@127.0.0.1:${server.port}/api/v1/items`,
+        'http://',
+      ];
+      for (const next of nexts) {
         await expect(api.call(ctx, { ...CALL, url: next })).rejects.toBeInstanceOf(ForeignOriginError);
       }
       expect(foreign.requests).toHaveLength(0);

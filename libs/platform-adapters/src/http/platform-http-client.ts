@@ -177,15 +177,18 @@ export class PlatformHttpClient {
 
   /** Resolves a request URL and refuses anything off the configured origins or carrying credentials. */
   resolveUrl(url: string, query: Record<string, QueryValue> = {}): URL {
+    // Scheme-relative forms include backslashes: URL parsing reads `\\host` like `//host`.
+    const absolute = /^[a-z][a-z0-9+.-]*:/i.test(url) || /^[\\/]{2}/.test(url);
     let resolved: URL;
-    if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('//')) {
-      resolved = new URL(url, this.base);
-      const refused =
-        !this.origins.includes(resolved.origin) || resolved.username !== '' || resolved.password !== '';
-      if (refused) throw new ForeignOriginError(this.platform, redactUrl(resolved), this.origins);
-    } else {
-      // Relative to the base path: "channels" under https://www.googleapis.com/youtube/v3/.
-      resolved = new URL(url.replace(/^\/+/, ''), this.base);
+    try {
+      // A relative path stays under the base path: "channels" under https://www.googleapis.com/youtube/v3/.
+      resolved = absolute ? new URL(url, this.base) : new URL(url.replace(/^[\\/]+/, ''), this.base);
+    } catch {
+      throw new ForeignOriginError(this.platform, '(not a URL)', this.origins);
+    }
+    // Checked after resolution whatever the input looked like, so no spelling gets around it.
+    if (!this.origins.includes(resolved.origin) || resolved.username !== '' || resolved.password !== '') {
+      throw new ForeignOriginError(this.platform, redactUrl(resolved), this.origins);
     }
     for (const [name, value] of Object.entries(query)) {
       if (value !== undefined) resolved.searchParams.set(name, String(value));
