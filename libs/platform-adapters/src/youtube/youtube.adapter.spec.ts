@@ -70,6 +70,16 @@ describe('YouTubeAdapter', () => {
       expect(store.value).toMatchObject({ accessToken: 'T2', refreshToken: 'R1' });
     });
 
+    it('reports the refreshed token’s expiry when channels.list had to refresh it', async () => {
+      google.issue('T1', { acceptedByApi: false, expiresAt: Date.now() + 30_000 });
+      google.refreshTokens.add('R1');
+      const { ctx, store } = testContext({ kind: 'oauth', accessToken: 'T1', refreshToken: 'R1' });
+      const account = await adapter.verifyCredentials(ctx);
+      expect(google.log).toEqual(['tokeninfo:T1', 'api:T1', 'token', 'api:T2']);
+      expect(store.value).toMatchObject({ accessToken: 'T2' });
+      expect(account.tokenExpiry!.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
+    });
+
     it('refuses a token issued to another OAuth client without using it', async () => {
       google.issue('T1', { audience: 'someone-else.apps.googleusercontent.com' });
       const { ctx } = testContext({ kind: 'oauth', accessToken: 'T1' });

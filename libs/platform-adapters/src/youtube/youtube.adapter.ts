@@ -88,13 +88,13 @@ export class YouTubeAdapter extends PlatformAdapter {
     const snippet = asRecord(channel.snippet);
     if (!accountId) throw new MalformedResponseError('youtube', 'channels.list', 'channel without an id');
 
-    await this.rememberTokenInfo(ctx, tokens, info);
+    const current = await this.rememberTokenInfo(ctx, tokens, info);
     return {
       accountId,
       name: stringField(snippet, 'title') ?? accountId,
       handle: stringField(snippet, 'customUrl'),
       scopes: info.scopes,
-      tokenExpiry: info.expiresAt,
+      tokenExpiry: current?.expiresAt ? new Date(current.expiresAt) : info.expiresAt,
     };
   }
 
@@ -113,14 +113,21 @@ export class YouTubeAdapter extends PlatformAdapter {
   /**
    * Tokens pasted into the connect endpoint come without an expiry. Storing the one tokeninfo reported
    * lets later calls refresh before the token dies instead of spending a billed, refused request.
+   * Returns the tokens now stored, which are newer than `checked` if channels.list had to refresh them.
    */
-  private async rememberTokenInfo(ctx: PlatformCallContext, checked: OAuthTokens, info: GoogleTokenInfo): Promise<void> {
+  private async rememberTokenInfo(
+    ctx: PlatformCallContext,
+    checked: OAuthTokens,
+    info: GoogleTokenInfo,
+  ): Promise<OAuthTokens | undefined> {
     const current = await ctx.credentials.load();
+    if (current.kind !== 'oauth') return undefined;
     // Refreshed in the meantime: the new tokens carry their own expiry.
-    if (current.kind !== 'oauth' || current.accessToken !== checked.accessToken) return;
-    const expiresAt = info.expiresAt?.toISOString() ?? current.expiresAt;
+    if (current.accessToken !== checked.accessToken) return current;
+    const remembered = { ...current, expiresAt: info.expiresAt?.toISOString() ?? current.expiresAt, scopes: info.scopes };
     const unchanged =
-      expiresAt === current.expiresAt && info.scopes.join(' ') === (current.scopes ?? []).join(' ');
-    if (!unchanged) await ctx.credentials.save({ ...current, expiresAt, scopes: info.scopes });
+      remembered.expiresAt === current.expiresAt && info.scopes.join(' ') === (current.scopes ?? []).join(' ');
+    if (!unchanged) await ctx.credentials.save(remembered);
+    return remembered;
   }
 }
