@@ -1,0 +1,13 @@
+export { startSandbox, sandboxEnv } from './sandbox';
+export type { RunningSandbox, SandboxEnv } from './sandbox';
+export type { SandboxOptions } from './config';
+export { SandboxAdmin, AdminError } from './admin/admin';
+export type { AccountSummary, ClockChange, IssueTokensRequest, IssuedTokens, LogSnapshot, QuotaChange } from './admin/admin';
+export type { AccountSpec } from './synthetic/account';
+export { DEFAULT_ACCOUNTS } from './synthetic/account';
+export type { OAuthClientSpec } from './google/clients';
+export { DEFAULT_CLIENT } from './google/clients';
+export type { FaultKind, FaultMatch, FaultRule, FaultSpec, LatencySpec } from './state/faults';
+export type { LogEntry } from './state/request-log';
+export type { QuotaStatus } from './state/quota';
+export { SCOPE } from './google/scopes';

@@ -1,0 +1,76 @@
+import type { AddressInfo } from 'node:net';
+import { SandboxAdmin } from './admin/admin';
+import { SandboxOptions, resolveOptions } from './config';
+import { createSandboxServer } from './server/server';
+import { SandboxState } from './server/state';
+
+/** The environment that points Star Export at a sandbox instead of Google. */
+export interface SandboxEnv {
+  GOOGLE_AUTH_URL: string;
+  GOOGLE_TOKEN_URL: string;
+  GOOGLE_USERINFO_URL: string;
+  GOOGLE_REVOKE_URL: string;
+  YOUTUBE_API_URL: string;
+  GOOGLE_CLIENT_ID: string;
+  GOOGLE_CLIENT_SECRET: string;
+  /** Media (thumbnails, video files) come from the sandbox itself. */
+  MEDIA_ALLOWED_HOSTS: string;
+}
+
+export interface RunningSandbox {
+  /** Base URL, e.g. http://127.0.0.1:5100 (no trailing slash). */
+  url: string;
+  port: number;
+  env: SandboxEnv;
+  /** In-process control: the same operations as the HTTP admin API. */
+  admin: SandboxAdmin;
+  close(): Promise<void>;
+}
+
+export function sandboxEnv(url: string, admin: SandboxAdmin): SandboxEnv {
+  const client = admin.clients()[0];
+  return {
+    GOOGLE_AUTH_URL: `${url}/o/oauth2/v2/auth`,
+    GOOGLE_TOKEN_URL: `${url}/token`,
+    GOOGLE_USERINFO_URL: `${url}/v1/userinfo`,
+    GOOGLE_REVOKE_URL: `${url}/revoke`,
+    YOUTUBE_API_URL: `${url}/youtube/v3`,
+    GOOGLE_CLIENT_ID: client?.clientId ?? '',
+    GOOGLE_CLIENT_SECRET: client?.clientSecret ?? '',
+    MEDIA_ALLOWED_HOSTS: new URL(url).hostname,
+  };
+}
+
+/** Starts a sandbox server; `port: 0` picks a free port (use the returned url). */
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const resolved = resolveOptions(options);
+  const state = new SandboxState(resolved);
+  const admin = new SandboxAdmin(state);
+  const server = createSandboxServer(state, admin);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(resolved.port, resolved.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host === '0.0.0.0' ? '127.0.0.1' : resolved.host;
+  const url = resolved.publicUrl ?? `http://${host}:${port}`;
+  state.baseUrl = url;
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    env: sandboxEnv(url, admin),
+    admin,
+    close: () => {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Hanging faults and keep-alive connections would otherwise hold close() open.
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Reply } from '../http/reply';
+import type { Call } from '../server/call';
+import type { Account, PlaylistModel } from '../synthetic/account';
+import { decodePlaylistId } from '../synthetic/ids';
+import { YouTubeMethod, authorize, chooseFilter, isReply, listResponse, parseMaxResults, parseOffset, parseParts, slice } from './common';
+import { playlistResource } from './resources';
+import { idList, makeView, ok } from './view';
+
+export const PLAYLISTS_LIST: YouTubeMethod = {
+  name: 'youtube.playlists.list',
+  rpc: 'youtube.api.v3.V3DataPlaylistService.List',
+  cost: 1,
+  parts: ['contentDetails', 'id', 'localizations', 'player', 'snippet', 'status'],
+};
+
+export function listPlaylists(call: Call): Reply {
+  const q = call.ctx.query;
+  const account = authorize(call, PLAYLISTS_LIST);
+  if (isReply(account)) return account;
+  const parts = parseParts(q, PLAYLISTS_LIST.parts);
+  if (isReply(parts)) return parts;
+  const filter = chooseFilter(q, ['mine', 'channelId', 'id'], ['channelId', 'id', 'mine']);
+  if (isReply(filter)) return filter;
+  const max = parseMaxResults(q, 0, 50, 5);
+  if (isReply(max)) return max;
+  const offset = parseOffset(q);
+  if (isReply(offset)) return offset;
+  const view = makeView(call, account, parts);
+
+  if (filter === 'id') {
+    const ids = idList(q.get('id') ?? '');
+    if (isReply(ids)) return ids;
+    const items: unknown[] = [];
+    for (const id of ids) {
+      const decoded = decodePlaylistId(id);
+      const owner = decoded ? call.state.universe.accountForTag(decoded.tag) : undefined;
+      const model = decoded && owner ? owner.playlists[decoded.index] : undefined;
+      if (owner && model && (model.privacy !== 'private' || owner.key === account.key)) items.push(playlistResource(view, owner, model));
+    }
+    return ok(call, listResponse('youtube#playlistListResponse', items, null, max, `playlists:${ids.join(',')}`));
+  }
+
+  let owner: Account | undefined;
+  if (filter === 'mine') owner = account;
+  else {
+    const channel = call.state.universe.channelById(q.get('channelId') ?? '');
+    owner = channel ? call.state.universe.accountForTag(channel.tag) : undefined;
+  }
+  // Other people see public and unlisted playlists only; phantom channels have none.
+  const visible: PlaylistModel[] = (owner?.playlists ?? []).filter((p) => owner?.key === account.key || p.privacy !== 'private');
+  const items = owner ? slice(offset, max, visible.length, (i) => playlistResource(view, owner, visible[i])) : [];
+  return ok(
+    call,
+    listResponse('youtube#playlistListResponse', items, { offset, size: max, total: visible.length }, max, `playlists:${owner?.key ?? '-'}`),
+  );
+}
