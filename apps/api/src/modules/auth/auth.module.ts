@@ -1,0 +1,60 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.token';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { ConnectedPlatformsReader, NoConnectedPlatforms } from './connected-platforms.reader';
+import { checkJsonBody } from './json-body.middleware';
+import { JwtAuthGuard } from './jwt-auth.guard';
+import { noStore } from './no-store.middleware';
+import { PasswordHasher } from './passwords/password-hasher';
+import { AccessTokens } from './tokens/access-tokens';
+import { RefreshToken } from './tokens/refresh-token.entity';
+import { RefreshTokens } from './tokens/refresh-tokens';
+import { Sessions } from './tokens/sessions';
+import { User } from './users/user.entity';
+import { UsersService } from './users/users.service';
+
+/**
+ * Accounts, password sign-in, token sessions and the global JwtAuthGuard, which
+ * AppModule registers as an APP_GUARD. Other modules need nothing from here but `@CurrentUser()`
+ * and `AuthUser` (see index.ts).
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User, RefreshToken]),
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: ({ jwt }: AppConfig) => ({
+        secret: jwt.secret,
+        signOptions: { algorithm: 'HS256' as const, issuer: jwt.issuer, audience: jwt.audience },
+        verifyOptions: {
+          algorithms: ['HS256' as const],
+          issuer: jwt.issuer,
+          audience: jwt.audience,
+          clockTolerance: 5,
+        },
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    UsersService,
+    PasswordHasher,
+    AccessTokens,
+    RefreshTokens,
+    Sessions,
+    JwtAuthGuard,
+    // Until the Platforms module provides the real reader (see connected-platforms.reader.ts).
+    { provide: ConnectedPlatformsReader, useClass: NoConnectedPlatforms },
+  ],
+  exports: [JwtAuthGuard],
+})
+export class AuthModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(noStore, checkJsonBody).forRoutes(AuthController);
+  }
+}

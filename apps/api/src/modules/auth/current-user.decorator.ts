@@ -1,0 +1,16 @@
+import { ExecutionContext, createParamDecorator } from '@nestjs/common';
+import type { Request } from 'express';
+import type { AuthUser } from './auth-user.dto';
+
+/** A request that went through the auth guard. */
+export interface AuthenticatedRequest extends Request {
+  user?: AuthUser;
+}
+
+/** The signed-in user of a protected route (every route not marked `@Public()`). */
+export const CurrentUser = createParamDecorator((_data: unknown, context: ExecutionContext): AuthUser => {
+  const user = context.switchToHttp().getRequest<AuthenticatedRequest>().user;
+  // Only reachable through a programming error: @CurrentUser() on a @Public() route.
+  if (!user) throw new Error('@CurrentUser() used on a route that does not require authentication');
+  return user;
+});

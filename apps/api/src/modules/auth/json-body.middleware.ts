@@ -1,0 +1,32 @@
+import type { NextFunction, Request, Response } from 'express';
+import { invalidFormat } from '../../common/api-error';
+
+const MAX_DEPTH = 32;
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Refuses, with 400 INVALID_FORMAT, request bodies that validation would not report properly:
+ * - a body that is not JSON (text/plain, forms): it would otherwise reach validation as "missing fields";
+ * - deep nesting: class-transformer recurses, and 10,000 levels overflow the stack into a 500;
+ * - prototype keys: class-transformer skips `__proto__`/`constructor`, so forbidNonWhitelisted never
+ *   sees them.
+ * The walk is iterative, so the check itself cannot overflow. Applied to the auth routes; it belongs
+ * in front of every JSON route (bootstrap) once the foundation takes it over.
+ */
+export function checkJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  // null: no body at all; false: a body of another type.
+  if (req.is('application/json') === false) {
+    return next(invalidFormat('Send the request body as JSON (Content-Type: application/json)'));
+  }
+  const pending: [value: unknown, depth: number][] = [[req.body, 0]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_DEPTH) return next(invalidFormat(`JSON body is nested more than ${MAX_DEPTH} levels deep`));
+    for (const [key, child] of Object.entries(value)) {
+      if (PROTOTYPE_KEYS.has(key)) return next(invalidFormat(`Property "${key}" is not allowed`));
+      pending.push([child, depth + 1]);
+    }
+  }
+  next();
+}

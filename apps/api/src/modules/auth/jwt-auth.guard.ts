@@ -1,0 +1,41 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { IS_PUBLIC } from '../../common/public.decorator';
+import { authRequired, invalidToken } from './auth-errors';
+import type { AuthenticatedRequest } from './current-user.decorator';
+import { Sessions } from './tokens/sessions';
+
+/** A JWT's three base64url segments (the scheme is case-insensitive, RFC 7235); nothing else can be one of ours. */
+const BEARER_JWT = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/i;
+
+/**
+ * The global guard (APP_GUARD, registered before the rate limit so that limits count per user):
+ * every HTTP route needs a valid access token unless it is marked `@Public()`. Only the
+ * Authorization header is read; `?access_token=` and cookies are ignored. Sockets authenticate in
+ * their handshake instead, so non-HTTP contexts pass through.
+ */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly sessions: Sessions,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (isPublic) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization;
+    if (header === undefined) throw authRequired();
+    const token = BEARER_JWT.exec(header)?.[1];
+    const user = token ? await this.sessions.authenticate(token) : undefined;
+    if (!user) throw invalidToken();
+    request.user = user;
+    return true;
+  }
+}

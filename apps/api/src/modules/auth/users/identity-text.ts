@@ -1,0 +1,25 @@
+/**
+ * Normalisation and rules for the text users type in. Only spaces are trimmed: a CR, LF or other
+ * control character anywhere is refused by validation rather than silently dropped.
+ */
+const trimSpaces = (value: string): string => value.replace(/^ +| +$/g, '');
+
+/** Trimmed, lower-case, NFC: the form emails are stored, compared and made unique in. */
+export const normaliseEmail = (value: string): string => trimSpaces(value).toLowerCase().normalize('NFC');
+
+export const normaliseName = (value: string): string => trimSpaces(value).normalize('NFC');
+
+/** NFC so that a password typed as composed or decomposed characters hashes the same. */
+export const normalisePassword = (value: string): string => value.normalize('NFC');
+
+export const NAME_MAX_LENGTH = 100;
+export const EMAIL_MAX_LENGTH = 254;
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+
+/**
+ * Characters a display name may not contain: controls, lone surrogates, line and paragraph
+ * separators, and bidirectional controls such as U+202E, which can make a name display as
+ * something else.
+ */
+export const NAME_FORBIDDEN_CHARACTERS = /[\p{Cc}\p{Cs}\p{Zl}\p{Zp}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
