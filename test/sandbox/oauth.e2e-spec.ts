@@ -1,6 +1,6 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { JsonWebKey, createPublicKey, verify } from 'node:crypto';
 import { RunningSandbox, startSandbox } from '../../apps/platform-sandbox/src';
-import { OAuthBody, REDIRECT_URI, admin, authorize, connect, getJson, pkce, postForm, youtube } from './sandbox-client';
+import { JsonResponse, OAuthBody, REDIRECT_URI, admin, authorize, connect, getJson, pkce, postForm, youtube } from './sandbox-client';
 
 describe('platform sandbox: Google OAuth 2.0', () => {
   let sandbox: RunningSandbox;
@@ -13,7 +13,7 @@ describe('platform sandbox: Google OAuth 2.0', () => {
   });
   beforeEach(() => sandbox.admin.reset());
 
-  const exchange = (code: string, verifier: string, extra: Record<string, string> = {}): ReturnType<typeof postForm> =>
+  const exchange = (code: string, verifier: string, extra: Record<string, string> = {}): Promise<JsonResponse<OAuthBody>> =>
     postForm(sandbox.env.GOOGLE_TOKEN_URL, {
       grant_type: 'authorization_code',
       code,
@@ -79,7 +79,7 @@ describe('platform sandbox: Google OAuth 2.0', () => {
     expect(info.body).toMatchObject({ aud: sandbox.env.GOOGLE_CLIENT_ID, sub: claims.sub, expires_in: expect.stringMatching(/^\d+$/), access_type: 'offline' });
     expect(info.body.scope).toContain('youtube.readonly');
 
-    const channels = await youtube(sandbox, tokens.access_token)('channels', { part: 'id', mine: 'true' });
+    const channels = await youtube(sandbox, tokens.access_token as string)('channels', { part: 'id', mine: 'true' });
     expect(channels.status).toBe(200);
     expect(channels.body.items[0].id).toMatch(/^UC[A-Za-z0-9_-]{22}$/);
   });

@@ -182,7 +182,7 @@ export type YouTubeCall = <T = ApiBody>(resource: string, params: Record<string,
 
 export function youtube(sandbox: RunningSandbox, token: string): YouTubeCall {
   return <T = ApiBody>(resource: string, params: Record<string, string | number>): Promise<JsonResponse<T>> => {
-    const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+    const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
     return getJson<T>(`${sandbox.env.YOUTUBE_API_URL}/${resource}?${query.toString()}`, { headers: { authorization: `Bearer ${token}` } });
   };
 }

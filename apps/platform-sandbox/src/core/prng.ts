@@ -4,12 +4,17 @@
  * items that came before it, and the same configuration always yields the same data.
  */
 
+// Module-level references: global lookups are slow inside vm contexts such as Jest's, and these
+// functions run millions of times when a large channel's comment index is built.
+const imul = Math.imul;
+const floor = Math.floor;
+
 export function fmix32(value: number): number {
   let h = value >>> 0;
   h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
+  h = imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
+  h = imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
 }
@@ -18,12 +23,12 @@ export function fmix32(value: number): number {
 export function hash32(...words: number[]): number {
   let h = 0x9747b28c;
   for (const word of words) {
-    let k = Math.imul(word | 0, 0xcc9e2d51);
+    let k = imul(word | 0, 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
+    k = imul(k, 0x1b873593);
     h ^= k;
     h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    h = (imul(h, 5) + 0xe6546b64) | 0;
   }
   return fmix32(h ^ words.length);
 }
@@ -33,7 +38,7 @@ export function hashString(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    h = imul(h, 0x01000193);
   }
   return fmix32(h);
 }
@@ -49,8 +54,8 @@ export class Rng {
   next(): number {
     this.state = (this.state + 0x6d2b79f5) | 0;
     let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    t = imul(t ^ (t >>> 15), t | 1);
+    t ^= t + imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
   }
 
@@ -61,7 +66,7 @@ export class Rng {
 
   /** An integer in [0, n). */
   int(n: number): number {
-    return Math.floor(this.float() * n);
+    return floor(this.float() * n);
   }
 
   /** An integer in [min, max]. */
