@@ -6,6 +6,10 @@ import { APP_CONFIG } from '../../config/config.token';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { ConnectedPlatformsReader, NoConnectedPlatforms } from './connected-platforms.reader';
+import { GoogleAccounts } from './google/google-accounts';
+import { GoogleAuthController } from './google/google-auth.controller';
+import { GoogleSignIn } from './google/google-sign-in';
+import { OAuthState } from './google/oauth-state.entity';
 import { checkJsonBody } from './json-body.middleware';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { noStore } from './no-store.middleware';
@@ -18,13 +22,13 @@ import { User } from './users/user.entity';
 import { UsersService } from './users/users.service';
 
 /**
- * Accounts, password sign-in, token sessions and the global JwtAuthGuard, which
+ * Accounts, sign-in (password and Google), token sessions and the global JwtAuthGuard, which
  * AppModule registers as an APP_GUARD. Other modules need nothing from here but `@CurrentUser()`
  * and `AuthUser` (see index.ts).
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, RefreshToken]),
+    TypeOrmModule.forFeature([User, RefreshToken, OAuthState]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: ({ jwt }: AppConfig) => ({
@@ -39,7 +43,7 @@ import { UsersService } from './users/users.service';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, GoogleAuthController],
   providers: [
     AuthService,
     UsersService,
@@ -47,6 +51,8 @@ import { UsersService } from './users/users.service';
     AccessTokens,
     RefreshTokens,
     Sessions,
+    GoogleSignIn,
+    GoogleAccounts,
     JwtAuthGuard,
     // Until the Platforms module provides the real reader (see connected-platforms.reader.ts).
     { provide: ConnectedPlatformsReader, useClass: NoConnectedPlatforms },
@@ -55,6 +61,6 @@ import { UsersService } from './users/users.service';
 })
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(noStore, checkJsonBody).forRoutes(AuthController);
+    consumer.apply(noStore, checkJsonBody).forRoutes(AuthController, GoogleAuthController);
   }
 }
