@@ -1,15 +1,8 @@
 import { Transform } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsString, Length, MaxLength, ValidateBy } from 'class-validator';
-import {
-  EMAIL_MAX_LENGTH,
-  NAME_FORBIDDEN_CHARACTERS,
-  NAME_MAX_LENGTH,
-  PASSWORD_MAX_LENGTH,
-  PASSWORD_MIN_LENGTH,
-  normaliseEmail,
-  normaliseName,
-  normalisePassword,
-} from './users/identity-text';
+import { NAME_FORBIDDEN_CHARACTERS, normaliseEmail, normaliseName, normalisePassword } from './users/identity-text';
+
+// Limits are literals so that the Swagger plugin can copy them into the OpenAPI document.
 
 /** Normalises string input before validation, so rules apply to what is stored; non-strings fail validation. */
 const Normalised = (normalise: (value: string) => string): PropertyDecorator =>
@@ -28,19 +21,19 @@ export class RegisterRequest {
   /** Email address; compared and stored in lower case, so it is unique whatever its case. */
   @Normalised(normaliseEmail)
   @IsEmail({ allow_display_name: false, allow_ip_domain: false, require_tld: true })
-  @MaxLength(EMAIL_MAX_LENGTH)
+  @MaxLength(254)
   email: string;
 
   /** 8 to 128 characters, used in full (never truncated). */
   @Normalised(normalisePassword)
   @IsString()
-  @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  @Length(8, 128)
   password: string;
 
   /** Display name, 1 to 100 characters; no control characters or bidirectional overrides. */
   @Normalised(normaliseName)
   @IsString()
-  @Length(1, NAME_MAX_LENGTH)
+  @Length(1, 100)
   @IsDisplayName()
   name: string;
 }
@@ -50,16 +43,18 @@ export class RegisterRequest {
  * with the same 401 as every other failed sign-in.
  */
 export class LoginRequest {
+  /** The account's email address, in any case. */
   @Normalised(normaliseEmail)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(EMAIL_MAX_LENGTH)
+  @MaxLength(254)
   email: string;
 
+  /** The account's password. */
   @Normalised(normalisePassword)
   @IsString()
   @IsNotEmpty()
-  @MaxLength(PASSWORD_MAX_LENGTH)
+  @MaxLength(128)
   password: string;
 }
 

@@ -46,9 +46,9 @@ export class GoogleAuthController {
    * with `#token=…&refreshToken=…`, or answers the session as JSON when FRONTEND_URL is not set.
    */
   @Get('callback')
-  @ApiQuery({ name: 'code', required: false, description: 'Authorization code from Google' })
-  @ApiQuery({ name: 'state', required: false, description: 'The state this server issued' })
-  @ApiQuery({ name: 'error', required: false, description: 'Set by Google when the user declined' })
+  @ApiQuery({ name: 'code', type: String, required: false, description: 'Authorization code from Google' })
+  @ApiQuery({ name: 'state', type: String, required: false, description: 'The state this server issued' })
+  @ApiQuery({ name: 'error', type: String, required: false, description: 'Set by Google when the user declined' })
   @ApiResponse({ status: 302, description: 'Signed in: redirect to FRONTEND_URL with the tokens in the fragment' })
   @ApiEnvelope(AuthSession, { description: 'Signed in (only when FRONTEND_URL is not set)' })
   @ApiErrors(

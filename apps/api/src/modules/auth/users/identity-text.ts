@@ -12,10 +12,8 @@ export const normaliseName = (value: string): string => trimSpaces(value).normal
 /** NFC so that a password typed as composed or decomposed characters hashes the same. */
 export const normalisePassword = (value: string): string => value.normalize('NFC');
 
+/** As validated for typed-in names (auth-requests.dto.ts). */
 export const NAME_MAX_LENGTH = 100;
-export const EMAIL_MAX_LENGTH = 254;
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 128;
 
 /**
  * Characters a display name may not contain: controls, lone surrogates, line and paragraph
