@@ -37,10 +37,16 @@ function pacificParts(ms: number): Parts {
   };
 }
 
+/** The last answer and the span it holds for: every billed request asks, and Intl is slow. */
+let cached: { since: number; until: number; day: string } | null = null;
+
 /** The Pacific calendar day of an instant, as YYYY-MM-DD. */
 export function pacificDay(ms: number): string {
+  if (cached && ms >= cached.since && ms < cached.until) return cached.day;
   const { year, month, day } = pacificParts(ms);
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const text = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  cached = { since: ms, until: nextPacificMidnight(ms), day: text };
+  return text;
 }
 
 /** The first instant of the next Pacific day: when a YouTube quota resets. */

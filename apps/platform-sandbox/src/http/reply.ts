@@ -60,9 +60,19 @@ export function redirectReply(location: string): Reply {
  * \u003c-style escapes (e.g. "\u003ca href=…\u003e" in quota errors). Those characters can only occur
  * inside JSON strings, so escaping the serialised text is safe.
  */
+const ESCAPES: Record<string, string> = {
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '=': '\\u003d',
+  "'": '\\u0027',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+};
+
 export function serializeGoogleJson(value: unknown, pretty: boolean): string {
   const text = JSON.stringify(value, null, pretty ? 2 : undefined) ?? 'null';
-  return text.replace(/[<>&='\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(/[<>&='\u2028\u2029]/g, (char) => ESCAPES[char]);
 }
 
 export function bodyBytes(body: Body, pretty: boolean): Buffer {

@@ -13,6 +13,8 @@ export interface View {
   parts: ReadonlySet<string>;
   universe: Universe;
   textFormat: 'html' | 'plainText';
+  /** A number that differs between part selections, mixed into etags. */
+  partsKey: number;
 }
 
 type Json = Record<string, unknown>;
@@ -20,7 +22,7 @@ type Json = Record<string, unknown>;
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 const NS = { tags: 3, category: 4, fan: 0x46414e, likes: 0x4c4b, subs: 0x5355, playlistVideo: 0x5056, comment: 0x434d };
 const CATEGORIES = ['1', '2', '10', '15', '17', '19', '20', '22', '23', '24', '25', '26', '27', '28'];
-const PARTS_KEY = (view: View): number => [...view.parts].sort().join(',').length;
+const PARTS_KEY = (view: View): number => view.partsKey;
 
 export const ownsChannel = (view: View, channel: SyntheticChannel): boolean =>
   view.viewer !== null && !channel.isPhantom && view.viewer.tag === channel.tag;
@@ -378,7 +380,7 @@ export function commentThreadResource(view: View, channel: SyntheticChannel, thr
   if (!place) throw new Error(`thread ${thread} does not exist`);
   const replies = channel.replyCount(thread);
   const resource: Json = { kind: 'youtube#commentThread', etag: etag(channel.tag, thread, PARTS_KEY(view), 1), id: channel.threadId(thread) };
-  const commentView: View = { ...view, parts: new Set(['snippet']) };
+  const commentView: View = { ...view, parts: new Set(['snippet']), partsKey: view.partsKey + 1 };
   if (view.parts.has('snippet')) {
     resource.snippet = {
       channelId: channel.id,

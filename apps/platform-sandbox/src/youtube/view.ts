@@ -1,3 +1,4 @@
+import { hashString } from '../core/prng';
 import { errors } from '../google/api-error';
 import { Reply, jsonReply } from '../http/reply';
 import type { Call } from '../server/call';
@@ -6,7 +7,8 @@ import { FieldsSyntaxError, applyFields, parseFields } from './fields';
 import type { View } from './resources';
 
 export function makeView(call: Call, viewer: Account, parts: ReadonlySet<string>, textFormat: 'html' | 'plainText' = 'html'): View {
-  return { base: call.state.baseUrl, viewer, parts, universe: call.state.universe, textFormat };
+  const partsKey = hashString([...parts].sort().join(','));
+  return { base: call.state.baseUrl, viewer, parts, universe: call.state.universe, textFormat, partsKey };
 }
 
 export function parseTextFormat(query: URLSearchParams): 'html' | 'plainText' | Reply {
