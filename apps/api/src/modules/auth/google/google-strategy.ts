@@ -23,7 +23,9 @@ export type StrategyOutcome =
 /**
  * passport-google-oauth20's strategy with PKCE (S256) and our state store: it builds the
  * authorization URL, checks `state`, exchanges the code with the code_verifier and reads the
- * userinfo profile. The account itself is resolved afterwards (GoogleAccounts), outside passport.
+ * userinfo profile. The agreed package was kept rather than a hand-written exchange because
+ * passport-oauth2 1.8's store hook carries both the state and the PKCE verifier, which is all a
+ * multi-instance flow needs. The account itself is resolved afterwards (GoogleAccounts), outside passport.
  */
 export class GoogleStrategy extends Strategy {
   constructor(settings: GoogleStrategySettings, store: OAuthStateStore) {
