@@ -64,6 +64,8 @@ export interface ClockChange {
   /** Jump to this instant (ISO 8601 or epoch ms). */
   set?: string | number;
   advanceMs?: number;
+  /** Run this many ms ahead of (or, negative, behind) real time. */
+  offsetMs?: number;
   /** Jump to the next midnight in America/Los_Angeles (when YouTube quotas reset), plus this many ms. */
   toNextPacificMidnight?: boolean;
   plusMs?: number;
@@ -319,6 +321,10 @@ export class SandboxAdmin {
       const ms = typeof change.set === 'number' ? change.set : Date.parse(change.set);
       if (!Number.isFinite(ms)) throw new AdminError('set must be an ISO 8601 timestamp or epoch milliseconds');
       clock.set(ms);
+    }
+    if (change.offsetMs !== undefined) {
+      if (typeof change.offsetMs !== 'number' || !Number.isFinite(change.offsetMs)) throw new AdminError('offsetMs must be a number');
+      clock.set(Date.now() + change.offsetMs);
     }
     if (change.advanceMs !== undefined) {
       if (typeof change.advanceMs !== 'number' || !Number.isFinite(change.advanceMs)) throw new AdminError('advanceMs must be a number');

@@ -14,7 +14,9 @@ export class RequestContext {
   private bodyPromise: Promise<Buffer> | null = null;
 
   constructor(readonly req: IncomingMessage) {
-    this.url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    const raw = req.url ?? '/';
+    // Concatenate rather than resolve, so that "//host/path" stays a path instead of becoming a host.
+    this.url = raw.startsWith('/') ? new URL(`http://sandbox.invalid${raw}`) : new URL(raw, 'http://sandbox.invalid');
     this.method = (req.method ?? 'GET').toUpperCase();
     this.path = this.url.pathname;
     this.query = this.url.searchParams;
