@@ -307,6 +307,16 @@ describe('platform sandbox: YouTube Data API v3', () => {
     await admin(sandbox, 'DELETE', '/accounts/huge');
   });
 
+  it('can stop the uploads listing early, as YouTube does near 20,000 items', async () => {
+    const created = await admin<Summary>(sandbox, 'POST', '/accounts', { key: 'capped', videos: 120, uploadsLimit: 100 });
+    const capped = youtube(sandbox, sandbox.admin.issueTokens({ account: 'capped' }).access_token);
+    const { items } = await pageAll(capped, 'playlistItems', { part: 'id', playlistId: created.body.uploadsPlaylistId, maxResults: 50 });
+    expect(items).toHaveLength(100);
+    const channel = await capped('channels', { part: 'statistics', mine: 'true' });
+    expect(channel.body.items[0].statistics?.videoCount).toBe('120');
+    await admin(sandbox, 'DELETE', '/accounts/capped');
+  });
+
   it('answers unknown API paths with Google\'s 404 page', async () => {
     const res = await getJson<ApiBody>(`${sandbox.env.YOUTUBE_API_URL}/search?part=snippet`);
     expect(res.status).toBe(404);
