@@ -60,4 +60,9 @@ export interface ExportOptions {
   dateRange?: { start: string; end: string };
   /** Upper bound on items per export. */
   maxRecords?: number;
+  /**
+   * Descriptor features to export (`videos`, `playlists`...); absent means every feature the platform
+   * offers. Plans whose `feature` is not listed are left out.
+   */
+  collections?: string[];
 }

@@ -200,6 +200,19 @@ export class UnknownCollectionError extends PlatformError {
   }
 }
 
+/** `pages()` was handed a cursor its adapter did not write for that collection (corrupt or from another version). */
+export class InvalidCursorError extends PlatformError {
+  readonly code = ErrorCode.EXPORT_FAILED;
+
+  constructor(
+    platform: string,
+    readonly collection: string,
+    detail: string,
+  ) {
+    super(platform, `${platform} ${collection}: unusable cursor (${detail})`);
+  }
+}
+
 /** Why one media file was not downloaded; the export skips the file and records the reason. */
 export abstract class MediaError extends Error {
   abstract readonly reason: string;

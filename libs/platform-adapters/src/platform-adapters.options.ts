@@ -27,6 +27,8 @@ export interface MediaOptions {
   maxBytes?: number;
   /** Per file, redirects included; default 10 minutes. */
   timeoutMs?: number;
+  /** Per video file fetched with yt-dlp (VideoFileDownloader), extraction included; default 60 minutes. */
+  videoTimeoutMs?: number;
   /** Default 5. */
   maxRedirects?: number;
 }
@@ -36,9 +38,20 @@ export interface PlatformAdaptersOptions {
   youtube: {
     /** YOUTUBE_API_URL, e.g. https://www.googleapis.com/youtube/v3. */
     apiUrl: string;
+    /**
+     * The watch page video files are fetched from with yt-dlp: `<watchUrl>?v=<id>`. Default
+     * https://www.youtube.com/watch; point it at the sandbox (`http://127.0.0.1:5100/watch`) to stand in.
+     * VideoFileDownloader refuses any other URL.
+     */
+    watchUrl?: string;
   };
   google: GoogleOAuthOptions;
   media: MediaOptions;
+  /**
+   * YTDLP_PATH: the yt-dlp executable for video files. Default /usr/bin/yt-dlp (Debian's package, too old
+   * for today's YouTube: video files are best-effort). Checked when a video is downloaded, not at boot.
+   */
+  ytdlpPath?: string;
   /** Overrides of DEFAULT_HTTP_POLICY for every platform. */
   http?: Partial<HttpPolicy>;
 }
@@ -51,9 +64,11 @@ export function checkPlatformAdaptersOptions(options: PlatformAdaptersOptions): 
     ['google.tokenUrl', options.google.tokenUrl],
     ['google.revokeUrl', options.google.revokeUrl],
     ['google.tokenInfoUrl', options.google.tokenInfoUrl],
+    ['youtube.watchUrl', options.youtube.watchUrl],
   ];
+  const optional = new Set(['google.tokenInfoUrl', 'youtube.watchUrl']);
   for (const [name, value] of urls) {
-    if (value === undefined && name === 'google.tokenInfoUrl') continue;
+    if (value === undefined && optional.has(name)) continue;
     if (!isHttpUrl(value)) problems.push(`${name} must be an http(s) URL (got ${value === undefined ? 'nothing' : `"${value}"`})`);
   }
   if (Boolean(options.google.clientId) !== Boolean(options.google.clientSecret)) {

@@ -24,10 +24,15 @@ export interface CollectionPlan {
 // Items and media references are type aliases, not interfaces, so they stay assignable to JsonValue:
 // the pipeline spools them as JSON as they are.
 
-/** A media file an item refers to, downloaded through the media helper when the export includes media. */
+/** A media file an item refers to, downloaded when the export includes media. */
 export type MediaReference = {
   url: string;
   kind: 'image' | 'video' | 'audio' | 'thumbnail';
+  /**
+   * Which downloader fetches it: `http` (the default) is MediaDownloader, a plain GET of a file URL;
+   * `ytdlp` is VideoFileDownloader, for a YouTube watch page whose video yt-dlp extracts.
+   */
+  via?: 'http' | 'ytdlp';
 };
 
 export type ExportItem = {

@@ -5,6 +5,17 @@ import type { PlatformCallContext } from './call-context';
 import type { CollectionPlan, Cursor, Page } from './collection';
 import type { OAuthTokens } from './credentials';
 
+/** What an export with given options is expected to cost, from the platform's own counts. */
+export interface ExportEstimate {
+  /**
+   * Quota units in the platform's default bucket. Exact where the adapter can know the counts up front
+   * (YouTube: the channel's video count), a lower bound where it cannot (how many replies a comment has).
+   */
+  units: number;
+  /** Items the export is expected to hold, on the same terms. */
+  items: number;
+}
+
 /**
  * What every platform implements. Adapters are Nest providers collected under PLATFORM_ADAPTERS and looked
  * up through PlatformAdapterRegistry; they do HTTP only through PlatformHttpClient and never touch the
@@ -33,6 +44,14 @@ export abstract class PlatformAdapter {
   collections(_options: ExportOptions): CollectionPlan[] {
     return [];
   }
+
+  /**
+   * Optional pre-flight: what an export with these options will cost, asking the platform for the counts
+   * it needs (YouTube: one `channels.list`, 1 unit). Honours `options.collections` the way the export
+   * service filters plans. Adapters without it leave the service to sum the plans' `estimatedUnits`,
+   * which are lower bounds.
+   */
+  estimate?(ctx: PlatformCallContext, options: ExportOptions): Promise<ExportEstimate>;
 
   /**
    * Pages of one collection from `from` (or the start), each with the cursor of the page after it.

@@ -131,11 +131,22 @@ export class PlatformHttpClient {
     }
   }
 
-  /** call() and parse the body as JSON. A malformed body is fetched once more before giving up (truncation happens). */
-  async callJson(ctx: PlatformCallContext, request: AuthenticatedRequest): Promise<unknown> {
-    return this.withOneMoreTryOnMalformed(async () =>
-      parseJsonBody(await this.call(ctx, request), this.platform, request.operation),
-    );
+  /**
+   * call() and parse the body as JSON, then read it with `read` when given. A malformed body (not JSON,
+   * or a MalformedResponseError from `read`: an error body with a 200, `items: null`) is fetched once more
+   * before giving up; truncation and flaky proxies happen.
+   */
+  callJson(ctx: PlatformCallContext, request: AuthenticatedRequest): Promise<unknown>;
+  callJson<T>(ctx: PlatformCallContext, request: AuthenticatedRequest, read: (body: unknown) => T): Promise<T>;
+  async callJson<T>(
+    ctx: PlatformCallContext,
+    request: AuthenticatedRequest,
+    read?: (body: unknown) => T,
+  ): Promise<unknown> {
+    return this.withOneMoreTryOnMalformed(async () => {
+      const body = parseJsonBody(await this.call(ctx, request), this.platform, request.operation);
+      return read ? read(body) : body;
+    });
   }
 
   /** An unauthenticated call outside any connection's quota (OAuth token, revoke and tokeninfo endpoints). */
