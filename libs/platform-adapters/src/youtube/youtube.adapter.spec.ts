@@ -32,17 +32,14 @@ describe('YouTubeAdapter', () => {
       displayName: 'YouTube',
       authType: 'oauth',
       exportFormats: ['json', 'csv', 'html'],
-      features: { videos: true, playlists: true, comments: true, subscriptions: true, analytics: false },
+      features: { profile: true, videos: true, playlists: true, comments: true, subscriptions: true, analytics: false },
       limits: [{ bucket: 'default', unit: 'unit', limit: 10_000, reset: { type: 'daily', timeZone: 'America/Los_Angeles' } }],
     });
   });
 
-  it('declares no export collections yet', () => {
-    expect(adapter.collections({ includeMedia: true })).toEqual([]);
-  });
 
   describe('verifyCredentials', () => {
-    it('checks the token with tokeninfo, then reads the channel for 1 unit, and stores the expiry it learnt', async () => {
+    it('checks the token with tokeninfo, then reads the channel (every part an export uses) for 1 unit, and stores the expiry it learnt', async () => {
       google.issue('T1');
       const { ctx, charges, store } = testContext({ kind: 'oauth', accessToken: 'T1', refreshToken: 'R1' });
       const account = await adapter.verifyCredentials(ctx);
@@ -55,7 +52,7 @@ describe('YouTubeAdapter', () => {
       });
       expect(google.log).toEqual(['tokeninfo:T1', 'api:T1']);
       const channels = google.requestsTo('/youtube/v3/channels')[0];
-      expect(Object.fromEntries(channels.url.searchParams)).toEqual({ mine: 'true', part: 'snippet' });
+      expect(Object.fromEntries(channels.url.searchParams)).toEqual({ mine: 'true', part: 'snippet,contentDetails,statistics,brandingSettings' });
       expect(charges).toEqual([{ platform: 'youtube', bucket: 'default', units: 1, operation: 'channels.list' }]);
       expect(store.value).toMatchObject({ accessToken: 'T1', refreshToken: 'R1', scopes: [READONLY] });
       expect(Date.parse((store.value as { expiresAt: string }).expiresAt)).toBe(Math.floor(account.tokenExpiry!.getTime()));

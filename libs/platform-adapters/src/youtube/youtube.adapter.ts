@@ -1,49 +1,57 @@
+import type { ExportOptions } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AccountInfo } from '../adapter/account-info';
 import type { PlatformCallContext } from '../adapter/call-context';
+import type { CollectionPlan, Cursor, Page } from '../adapter/collection';
 import type { OAuthTokens } from '../adapter/credentials';
-import { PlatformAdapter } from '../adapter/platform-adapter';
-import {
-  AccountUnavailableError,
-  CredentialsRejectedError,
-  MalformedResponseError,
-  ProviderNotConfiguredError,
-} from '../errors';
+import { PlatformAdapter, type ExportEstimate } from '../adapter/platform-adapter';
+import { CredentialsRejectedError, MalformedResponseError, ProviderNotConfiguredError } from '../errors';
 import { GoogleOAuthClient, type GoogleTokenInfo } from '../google/google-oauth.client';
-import type { PlatformHttpClient, QueryValue } from '../http/platform-http-client';
+import type { PlatformHttpClient } from '../http/platform-http-client';
 import { PlatformHttpClientFactory } from '../http/platform-http-client.factory';
-import { arrayField, asRecord, stringField } from '../json-shape';
+import { asRecord, stringField } from '../json-shape';
 import type { PlatformAdaptersOptions } from '../platform-adapters.options';
 import { PLATFORM_ADAPTERS_OPTIONS } from '../platform-adapters.tokens';
+import { YouTubeApi } from './youtube-api';
+import { YouTubeExport } from './youtube-export';
 import { classifyYouTubeResponse } from './youtube-responses';
-import {
-  YOUTUBE_DEFAULT_BUCKET,
-  YOUTUBE_DESCRIPTOR,
-  YOUTUBE_METHODS,
-  YOUTUBE_READ_SCOPES,
-  type YouTubeMethod,
-} from './youtube.descriptor';
+import { YOUTUBE_DESCRIPTOR, YOUTUBE_READ_SCOPES, YOUTUBE_WATCH_URL } from './youtube.descriptor';
 
 /**
- * YouTube through the Data API v3 with Google OAuth. Identity, refresh and revoke for now; it declares no
- * export collections yet (the contract's default), so the export service refuses YouTube exports until
- * they land rather than running a job that produces nothing.
+ * YouTube through the Data API v3 with Google OAuth: identity, refresh and revoke, and the export
+ * collections of YouTubeExport (profile, videos, playlists, playlist-items, comments, subscriptions).
  */
 @Injectable()
 export class YouTubeAdapter extends PlatformAdapter {
   readonly descriptor = YOUTUBE_DESCRIPTOR;
-  private readonly api: PlatformHttpClient;
+  private readonly client: PlatformHttpClient;
+  private readonly api: YouTubeApi;
   private readonly google: GoogleOAuthClient;
+  private readonly export: YouTubeExport;
 
   constructor(@Inject(PLATFORM_ADAPTERS_OPTIONS) options: PlatformAdaptersOptions, clients: PlatformHttpClientFactory) {
     super();
     this.google = new GoogleOAuthClient('youtube', options.google, clients);
-    this.api = clients.create({
+    this.client = clients.create({
       platform: 'youtube',
       baseUrl: options.youtube.apiUrl,
       classify: classifyYouTubeResponse,
       refresh: (tokens, signal) => this.google.refresh(tokens, signal),
     });
+    this.api = new YouTubeApi(this.client);
+    this.export = new YouTubeExport(this.api, options.youtube.watchUrl ?? YOUTUBE_WATCH_URL);
+  }
+
+  override collections(options: ExportOptions): CollectionPlan[] {
+    return this.export.plans(options);
+  }
+
+  override estimate(ctx: PlatformCallContext, options: ExportOptions): Promise<ExportEstimate> {
+    return this.export.estimate(ctx, options);
+  }
+
+  override pages(ctx: PlatformCallContext, plan: CollectionPlan, from?: Cursor): AsyncIterable<Page> {
+    return this.export.pages(ctx, plan, from);
   }
 
   override refresh(tokens: OAuthTokens, signal?: AbortSignal): Promise<OAuthTokens> {
@@ -57,9 +65,10 @@ export class YouTubeAdapter extends PlatformAdapter {
 
   /**
    * Google's tokeninfo for what the token really is (audience, scopes, expiry), then
-   * `channels.list?mine=true&part=snippet` (1 unit) for whose channel it opens. userinfo would not do:
-   * it needs the openid/profile scopes, which the YouTube grant does not ask for, and it says nothing of
-   * scopes or expiry. An expired access token is refreshed once on the way.
+   * `channels.list?mine=true` (1 unit) for whose channel it opens. userinfo would not do: it needs the
+   * openid/profile scopes, which the YouTube grant does not ask for, and it says nothing of scopes or
+   * expiry. An expired access token is refreshed once on the way. The channel is asked for with every
+   * part an export uses and remembered, so an export that starts with this check reads it only once.
    */
   async verifyCredentials(ctx: PlatformCallContext): Promise<AccountInfo> {
     const clientId = this.google.clientId;
@@ -69,7 +78,7 @@ export class YouTubeAdapter extends PlatformAdapter {
     let tokens = await this.oauthTokens(ctx);
     let info = await this.google.tokenInfo(tokens.accessToken, ctx.signal);
     if (!info) {
-      tokens = await this.api.renewCredentials(ctx, tokens);
+      tokens = await this.client.renewCredentials(ctx, tokens);
       info = await this.google.tokenInfo(tokens.accessToken, ctx.signal);
       if (!info) throw new CredentialsRejectedError('youtube', 'rejected_after_refresh', 'tokeninfo refused the new token');
     }
@@ -81,9 +90,7 @@ export class YouTubeAdapter extends PlatformAdapter {
       throw new CredentialsRejectedError('youtube', 'insufficient_scope', `granted: ${info.scopes.join(' ') || 'none'}`);
     }
 
-    const answer = await this.request(ctx, 'channels.list', { mine: true, part: 'snippet' });
-    const channel = asRecord((arrayField(answer, 'items') ?? [])[0]);
-    if (!channel) throw new AccountUnavailableError('youtube', 'no_channel', 'this Google account has no YouTube channel');
+    const channel = await this.api.channel(ctx, true);
     const accountId = stringField(channel, 'id');
     const snippet = asRecord(channel.snippet);
     if (!accountId) throw new MalformedResponseError('youtube', 'channels.list', 'channel without an id');
@@ -98,14 +105,8 @@ export class YouTubeAdapter extends PlatformAdapter {
     };
   }
 
-  /** One Data API call, charged at the method's documented unit cost. */
-  private request(ctx: PlatformCallContext, method: YouTubeMethod, query: Record<string, QueryValue>): Promise<unknown> {
-    const { path, units } = YOUTUBE_METHODS[method];
-    return this.api.callJson(ctx, { operation: method, url: path, query, cost: { units, bucket: YOUTUBE_DEFAULT_BUCKET } });
-  }
-
   private async oauthTokens(ctx: PlatformCallContext): Promise<OAuthTokens> {
-    const credentials = await this.api.currentCredentials(ctx);
+    const credentials = await this.client.currentCredentials(ctx);
     if (credentials.kind !== 'oauth') throw new CredentialsRejectedError('youtube', 'wrong_kind', 'YouTube needs OAuth tokens');
     return credentials;
   }

@@ -5,16 +5,21 @@ export const YOUTUBE_TIME_ZONE = 'America/Los_Angeles';
 /** The Data API's general pool; search.list and videos.insert have buckets of their own, which we never use. */
 export const YOUTUBE_DEFAULT_BUCKET = 'default';
 
+/** Where video files are fetched from with yt-dlp, unless `youtube.watchUrl` says otherwise. */
+export const YOUTUBE_WATCH_URL = 'https://www.youtube.com/watch';
+
 /**
  * The catalogue entry. Formats are the three the export engine renders for every platform (JSON, CSV,
- * offline HTML). Analytics is false: it lives in the separate YouTube Analytics API, which we do not use.
+ * offline HTML). `profile` (the channel itself) is a feature like the others, so `options.collections`
+ * can name it or leave it out. Analytics is false: it lives in the separate YouTube Analytics API, which
+ * we do not use.
  */
 export const YOUTUBE_DESCRIPTOR: PlatformDescriptor = {
   name: 'youtube',
   displayName: 'YouTube',
   authType: 'oauth',
   exportFormats: ['json', 'csv', 'html'],
-  features: { videos: true, playlists: true, comments: true, subscriptions: true, analytics: false },
+  features: { profile: true, videos: true, playlists: true, comments: true, subscriptions: true, analytics: false },
   limits: [
     { bucket: YOUTUBE_DEFAULT_BUCKET, unit: 'unit', limit: 10_000, reset: { type: 'daily', timeZone: YOUTUBE_TIME_ZONE } },
   ],

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+
+const TTL_MS = 10 * 60_000;
+const MAX_ENTRIES = 256;
+
+/**
+ * The account's channel (`channels.list mine=true`), remembered for a few minutes per connection and
+ * access token, so one export asks for it once: the connect check, `profile`, `videos` (the uploads
+ * playlist id) and `comments` (the channel id) each need it, and each ask costs a unit. Keyed by the
+ * access token's hash as well as the connection, so a reconnect to another Google account never sees
+ * the old channel. Concurrent asks share one request; failures are not remembered.
+ */
+export class ChannelMemo<T> {
+  private readonly entries = new Map<string, { expiresAt: number; value: Promise<T> }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  get(connectionId: string, accessToken: string, load: () => Promise<T>): Promise<T> {
+    const key = this.key(connectionId, accessToken);
+    const found = this.entries.get(key);
+    if (found && found.expiresAt > this.now()) return found.value;
+    return this.remember(key, load());
+  }
+
+  set(connectionId: string, accessToken: string, value: T): void {
+    void this.remember(this.key(connectionId, accessToken), Promise.resolve(value));
+  }
+
+  private remember(key: string, value: Promise<T>): Promise<T> {
+    this.entries.delete(key);
+    for (const [stale, entry] of this.entries) {
+      if (this.entries.size < MAX_ENTRIES && entry.expiresAt > this.now()) break;
+      this.entries.delete(stale);
+    }
+    const entry = { expiresAt: this.now() + TTL_MS, value };
+    this.entries.set(key, entry);
+    value.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    return value;
+  }
+
+  private key(connectionId: string, accessToken: string): string {
+    return `${connectionId}\u0000${createHash('sha256').update(accessToken).digest('base64url')}`;
+  }
+}
