@@ -234,7 +234,9 @@ export type MediaRefusal =
   | 'host_not_allowed'
   | 'private_address'
   | 'too_many_redirects'
-  | 'insecure_redirect';
+  | 'insecure_redirect'
+  /** Not a watch page of one video under the configured YouTube watch URL (VideoFileDownloader). */
+  | 'not_a_video';
 
 /** The URL (or a redirect hop) breaks the media rules: nothing was requested from it, nothing written. */
 export class MediaRefusedError extends MediaError {

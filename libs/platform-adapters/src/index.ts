@@ -27,4 +27,12 @@ export { isPublicAddress } from './media/address-policy';
 
 // Platforms
 export * from './youtube/youtube.adapter';
-export { YOUTUBE_DESCRIPTOR, YOUTUBE_METHODS, YOUTUBE_TIME_ZONE, type YouTubeMethod } from './youtube/youtube.descriptor';
+export { VideoFileDownloader } from './youtube/video-file-downloader';
+export { YOUTUBE_COLLECTIONS } from './youtube/youtube-export';
+export {
+  YOUTUBE_DESCRIPTOR,
+  YOUTUBE_METHODS,
+  YOUTUBE_TIME_ZONE,
+  YOUTUBE_WATCH_URL,
+  type YouTubeMethod,
+} from './youtube/youtube.descriptor';

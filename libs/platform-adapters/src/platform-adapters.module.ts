@@ -6,6 +6,7 @@ import { MediaDownloader } from './media/media-downloader';
 import { checkPlatformAdaptersOptions, type PlatformAdaptersOptions } from './platform-adapters.options';
 import { KNOWN_PLATFORMS, PLATFORM_ADAPTERS, PLATFORM_ADAPTERS_OPTIONS } from './platform-adapters.tokens';
 import { PlatformAdapterRegistry } from './registry/platform-adapter.registry';
+import { VideoFileDownloader } from './youtube/video-file-downloader';
 import { YouTubeAdapter } from './youtube/youtube.adapter';
 
 /** Every adapter this library ships. A new platform's adapter is added here and its name to PLATFORM_NAMES. */
@@ -20,6 +21,7 @@ export interface PlatformAdaptersAsyncOptions {
 const providers: Provider[] = [
   PlatformHttpClientFactory,
   MediaDownloader,
+  VideoFileDownloader,
   ...ADAPTERS,
   {
     provide: PLATFORM_ADAPTERS,
@@ -30,10 +32,10 @@ const providers: Provider[] = [
   PlatformAdapterRegistry,
 ];
 
-const exported = [PlatformAdapterRegistry, PlatformHttpClientFactory, MediaDownloader, PLATFORM_ADAPTERS_OPTIONS];
+const exported = [PlatformAdapterRegistry, PlatformHttpClientFactory, MediaDownloader, VideoFileDownloader, PLATFORM_ADAPTERS_OPTIONS];
 
 /**
- * Adapters, registry, platform HTTP client factory and media downloader. Import it once, in the root
+ * Adapters, registry, platform HTTP client factory, media downloader and video file downloader. Import it once, in the root
  * module: it is global because single-flight refresh and rate-limit pauses are per-client state, and a
  * second copy of the module would mean a second, uncoordinated client per platform.
  */
