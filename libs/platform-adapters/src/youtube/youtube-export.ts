@@ -274,7 +274,7 @@ export class YouTubeExport {
       if (!video) missing.push(videoIdOf(entry));
       // Entries without videoPublishedAt are placed by the video's own date.
       else if (placeOf(params, read.str(video, 'snippet', 'publishedAt')) === 'inside') {
-        items.push(videoRecord(video, entry, this.watchUrl));
+        items.push(videoRecord(video, this.watchUrl));
       }
     }
     const warnings = missing.length
@@ -331,7 +331,6 @@ export class YouTubeExport {
       const warnings: string[] = [];
       if (state.queue.length === 0) {
         if (!state.playlists) return;
-        const remaining = (params.maxRecords ?? Infinity) - state.delivered;
         const step = await readStep(state.playlists, { label: 'your playlists' }, (pageToken) =>
           this.api.list(ctx, 'playlists.list', { mine: true, part: 'id', maxResults: PAGE, pageToken }),
         );
@@ -339,9 +338,8 @@ export class YouTubeExport {
         state = { ...state, playlists: step.next, queue: step.entries.map((entry) => entry.id as string) };
         if (state.queue.length === 0) {
           // Nothing queued (no playlists, or a page of ones exported before): say where the list stands.
-          const end = !state.playlists || remaining <= 0;
-          yield { items: [], cursor: end ? undefined : encodeCursor('playlist-items', state), warnings };
-          if (end) return;
+          yield { items: [], cursor: state.playlists ? encodeCursor('playlist-items', state) : undefined, warnings };
+          if (!state.playlists) return;
           continue;
         }
       }

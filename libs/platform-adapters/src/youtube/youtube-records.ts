@@ -92,11 +92,11 @@ export function channelRecord(channel: Entry): ExportItem {
 }
 
 /**
- * One upload, from videos.list, with the uploads-list entry's times. Media: the best thumbnail, and the
- * video file through yt-dlp (`via: 'ytdlp'`) unless the video is private, which yt-dlp cannot open
- * without the owner's browser session, or not processed, which has no file to give.
+ * One upload, from videos.list. Media: the best thumbnail, and the video file through yt-dlp
+ * (`via: 'ytdlp'`) unless the video is private, which yt-dlp cannot open without the owner's browser
+ * session, or not processed, which has no file to give.
  */
-export function videoRecord(video: Entry, entry: Entry, watchUrl: string): ExportItem {
+export function videoRecord(video: Entry, watchUrl: string): ExportItem {
   const id = str(video, 'id') ?? '';
   const thumbnail = bestThumbnail(at(video, ['snippet', 'thumbnails']));
   const privacyStatus = str(video, 'status', 'privacyStatus');
@@ -110,7 +110,6 @@ export function videoRecord(video: Entry, entry: Entry, watchUrl: string): Expor
       title: str(video, 'snippet', 'title'),
       description: str(video, 'snippet', 'description'),
       publishedAt: str(video, 'snippet', 'publishedAt'),
-      addedToUploadsAt: str(entry, 'snippet', 'publishedAt'),
       channelId: str(video, 'snippet', 'channelId'),
       channelTitle: str(video, 'snippet', 'channelTitle'),
       tags: strings(video, 'snippet', 'tags'),

@@ -5,7 +5,7 @@ import type { PlatformCallContext } from '../adapter/call-context';
 import type { CollectionPlan, Cursor, Page } from '../adapter/collection';
 import type { OAuthTokens } from '../adapter/credentials';
 import { PlatformAdapter, type ExportEstimate } from '../adapter/platform-adapter';
-import { CredentialsRejectedError, MalformedResponseError, ProviderNotConfiguredError } from '../errors';
+import { CredentialsRejectedError, ProviderNotConfiguredError } from '../errors';
 import { GoogleOAuthClient, type GoogleTokenInfo } from '../google/google-oauth.client';
 import type { PlatformHttpClient } from '../http/platform-http-client';
 import { PlatformHttpClientFactory } from '../http/platform-http-client.factory';
@@ -27,7 +27,7 @@ export class YouTubeAdapter extends PlatformAdapter {
   private readonly client: PlatformHttpClient;
   private readonly api: YouTubeApi;
   private readonly google: GoogleOAuthClient;
-  private readonly export: YouTubeExport;
+  private readonly exporter: YouTubeExport;
 
   constructor(@Inject(PLATFORM_ADAPTERS_OPTIONS) options: PlatformAdaptersOptions, clients: PlatformHttpClientFactory) {
     super();
@@ -39,19 +39,19 @@ export class YouTubeAdapter extends PlatformAdapter {
       refresh: (tokens, signal) => this.google.refresh(tokens, signal),
     });
     this.api = new YouTubeApi(this.client);
-    this.export = new YouTubeExport(this.api, options.youtube.watchUrl ?? YOUTUBE_WATCH_URL);
+    this.exporter = new YouTubeExport(this.api, options.youtube.watchUrl ?? YOUTUBE_WATCH_URL);
   }
 
   override collections(options: ExportOptions): CollectionPlan[] {
-    return this.export.plans(options);
+    return this.exporter.plans(options);
   }
 
   override estimate(ctx: PlatformCallContext, options: ExportOptions): Promise<ExportEstimate> {
-    return this.export.estimate(ctx, options);
+    return this.exporter.estimate(ctx, options);
   }
 
   override pages(ctx: PlatformCallContext, plan: CollectionPlan, from?: Cursor): AsyncIterable<Page> {
-    return this.export.pages(ctx, plan, from);
+    return this.exporter.pages(ctx, plan, from);
   }
 
   override refresh(tokens: OAuthTokens, signal?: AbortSignal): Promise<OAuthTokens> {
@@ -91,9 +91,8 @@ export class YouTubeAdapter extends PlatformAdapter {
     }
 
     const channel = await this.api.channel(ctx, true);
-    const accountId = stringField(channel, 'id');
+    const accountId = channel.id as string; // checked by the list reader
     const snippet = asRecord(channel.snippet);
-    if (!accountId) throw new MalformedResponseError('youtube', 'channels.list', 'channel without an id');
 
     const current = await this.rememberTokenInfo(ctx, tokens, info);
     return {
