@@ -13,12 +13,10 @@ const MAX_ENTRIES = 256;
 export class ChannelMemo<T> {
   private readonly entries = new Map<string, { expiresAt: number; value: Promise<T> }>();
 
-  constructor(private readonly now: () => number = Date.now) {}
-
   get(connectionId: string, accessToken: string, load: () => Promise<T>): Promise<T> {
     const key = this.key(connectionId, accessToken);
     const found = this.entries.get(key);
-    if (found && found.expiresAt > this.now()) return found.value;
+    if (found && found.expiresAt > Date.now()) return found.value;
     return this.remember(key, load());
   }
 
@@ -29,10 +27,10 @@ export class ChannelMemo<T> {
   private remember(key: string, value: Promise<T>): Promise<T> {
     this.entries.delete(key);
     for (const [stale, entry] of this.entries) {
-      if (this.entries.size < MAX_ENTRIES && entry.expiresAt > this.now()) break;
+      if (this.entries.size < MAX_ENTRIES && entry.expiresAt > Date.now()) break;
       this.entries.delete(stale);
     }
-    const entry = { expiresAt: this.now() + TTL_MS, value };
+    const entry = { expiresAt: Date.now() + TTL_MS, value };
     this.entries.set(key, entry);
     value.catch(() => {
       if (this.entries.get(key) === entry) this.entries.delete(key);

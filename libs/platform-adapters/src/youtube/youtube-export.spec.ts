@@ -325,6 +325,29 @@ describe('YouTube export collections (platform sandbox)', () => {
     });
   });
 
+  describe('credentials', () => {
+    it('refreshes a token that dies mid-export once, saves it, and goes on', async () => {
+      const adapter = newAdapter();
+      const { ctx, saves } = connect('alice');
+      sandbox.admin.expireTokens({ account: 'alice', afterCalls: 3 });
+      const { ids } = await pull(adapter, ctx, plan(adapter, 'videos'));
+      expect(ids).toHaveLength(137);
+      expect(saves).toHaveLength(1);
+      expect(sandbox.admin.log().counts['oauth.token']).toBe(1);
+    });
+
+    it('stops with CredentialsRejectedError when the grant was revoked', async () => {
+      const adapter = newAdapter();
+      const { ctx } = connect('alice');
+      sandbox.admin.invalidateGrants({ account: 'alice' });
+      await expect(pull(adapter, ctx, plan(adapter, 'videos'))).rejects.toMatchObject({
+        name: 'CredentialsRejectedError',
+        reason: 'invalid_grant',
+        code: 'PLATFORM_NOT_CONNECTED',
+      });
+    });
+  });
+
   describe('playlists', () => {
     it('gives each playlist its best thumbnail, and pages entries playlist by playlist', async () => {
       const adapter = newAdapter();
