@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
-import { createApp } from '../../apps/api/src/bootstrap';
+import { Test } from '@nestjs/testing';
+import { PLATFORM_NAMES } from '@app/contracts';
+import { KNOWN_PLATFORMS, PLATFORM_ADAPTERS, PlatformAdapter, YouTubeAdapter } from '@app/platform-adapters';
+import { APP_OPTIONS, configureApp, createApp } from '../../apps/api/src/bootstrap';
+import { AppModule } from '../../apps/api/src/app.module';
 import { AppConfig, loadConfig } from '../../apps/api/src/config/app-config';
 
 export type TestEnv = Record<string, string | undefined>;
@@ -60,7 +64,7 @@ export async function flushRedis(url: string): Promise<void> {
  * Boots the whole service in-process on a random port, exactly as main.ts does, with a private
  * DATA_DIR. `env` overrides or removes (undefined) variables for this app only.
  */
-export async function startTestApp(env: TestEnv = {}): Promise<TestApp> {
+export async function startTestApp(env: TestEnv = {}, extraAdapters: PlatformAdapter[] = []): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? tempDir();
   let scratch: { url: string; drop(): Promise<void> } | undefined;
   const merged: TestEnv = { LOG_LEVEL: 'silent', ...process.env, DATA_DIR: dataDir, PORT: '0', ...env };
@@ -70,7 +74,7 @@ export async function startTestApp(env: TestEnv = {}): Promise<TestApp> {
   }
   if (merged.REDIS_URL && !('REDIS_URL' in env)) await flushRedis(merged.REDIS_URL);
   const config = loadConfig(merged, '1.0.0-test');
-  const app = await createApp(config);
+  const app = extraAdapters.length === 0 ? await createApp(config) : await createAppWith(config, extraAdapters);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return {
@@ -83,4 +87,15 @@ export async function startTestApp(env: TestEnv = {}): Promise<TestApp> {
       if (!env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The app with test adapters registered beside the real ones, as if they were known platforms. */
+async function createAppWith(config: AppConfig, adapters: PlatformAdapter[]): Promise<NestExpressApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+    .overrideProvider(PLATFORM_ADAPTERS)
+    .useFactory({ factory: (youtube: YouTubeAdapter) => [youtube, ...adapters], inject: [YouTubeAdapter] })
+    .overrideProvider(KNOWN_PLATFORMS)
+    .useValue([...PLATFORM_NAMES, ...adapters.map((adapter) => adapter.descriptor.name)])
+    .compile();
+  return configureApp(moduleRef.createNestApplication<NestExpressApplication>(APP_OPTIONS), config);
 }

@@ -1,21 +1,26 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { EnvelopeInterceptor } from './common/envelope.interceptor';
+import { checkJsonBody } from './common/json-body.middleware';
 import { LoggingModule } from './common/logging/logging.module';
 import { RateLimitGuard } from './common/rate-limit/rate-limit.guard';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { PlatformAdaptersModule } from '@app/platform-adapters';
 import { AuthModule } from './modules/auth/auth.module';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
+import { ExportModule } from './modules/export/export.module';
 import { HealthModule } from './modules/health/health.module';
+import { PlatformsModule } from './modules/platforms/platforms.module';
+import { platformAdaptersOptions } from './modules/platforms/platform-adapters.options';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
@@ -27,7 +32,10 @@ export class AppModule {
         QueueModule,
         RateLimitModule,
         HealthModule,
+        PlatformAdaptersModule.forRoot(platformAdaptersOptions(config)),
         AuthModule,
+        PlatformsModule,
+        ExportModule.forRole(config.role),
       ],
       providers: [
         // Order matters: guards run in registration order, and the rate limit keys by the user that
@@ -38,5 +46,9 @@ export class AppModule {
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(checkJsonBody).forRoutes('*path');
   }
 }

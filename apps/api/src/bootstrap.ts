@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import loadOpenApiMetadata from './metadata';
+import { ConfiguredIoAdapter } from './modules/export/events/configured-io.adapter';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 
@@ -14,11 +15,16 @@ const BODY_LIMIT = '1mb';
 
 /** Builds the configured application without listening, so main.ts and the tests share one setup. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), APP_OPTIONS);
+  return configureApp(app, config);
+}
+
+export const APP_OPTIONS = { bufferLogs: true, bodyParser: false } as const;
+
+/** Everything main.ts applies to a created app; tests that override providers call it too. */
+export async function configureApp(app: NestExpressApplication, config: AppConfig): Promise<NestExpressApplication> {
   app.useLogger(app.get(Logger));
+  app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config.frontendUrl));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: BODY_LIMIT, strict: true });

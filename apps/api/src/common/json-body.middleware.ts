@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { invalidFormat } from '../../common/api-error';
+import { invalidFormat } from './api-error';
 
 const MAX_DEPTH = 32;
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -10,12 +10,13 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * - deep nesting: class-transformer recurses, and 10,000 levels overflow the stack into a 500;
  * - prototype keys: class-transformer skips `__proto__`/`constructor`, so forbidNonWhitelisted never
  *   sees them.
- * The walk is iterative, so the check itself cannot overflow. Applied to the auth routes; it belongs
- * in front of every JSON route (bootstrap) once the foundation takes it over.
+ * The walk is iterative, so the check itself cannot overflow. Applied to every route (AppModule).
  */
 export function checkJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  // An empty body (POST /cancel sends none) is no body, whatever its headers say.
+  const empty = req.headers['content-length'] === '0' && req.headers['transfer-encoding'] === undefined;
   // null: no body at all; false: a body of another type.
-  if (req.is('application/json') === false) {
+  if (!empty && req.is('application/json') === false) {
     return next(invalidFormat('Send the request body as JSON (Content-Type: application/json)'));
   }
   const pending: [value: unknown, depth: number][] = [[req.body, 0]];

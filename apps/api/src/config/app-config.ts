@@ -16,6 +16,8 @@ export interface GoogleConfig {
 
 export interface PlatformUrls {
   youtubeApiUrl: string;
+  /** Where yt-dlp fetches the user's own uploads from: `<watch URL>?v=<id>`. */
+  youtubeWatchUrl: string;
   facebookGraphUrl: string;
   facebookAppId?: string;
   facebookAppSecret?: string;
@@ -53,6 +55,12 @@ export interface AppConfig {
   mediaAllowedHosts: string[];
   shutdownTimeoutMs: number;
   logLevel: string;
+  exports: {
+    /** Exports a user may have queued or running at once. */
+    maxActivePerUser: number;
+    /** Days a completed archive is kept before the cleanup deletes it. */
+    retentionDays: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -123,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, version: string): AppConfig {
     },
     platforms: {
       youtubeApiUrl: read.url('YOUTUBE_API_URL', 'https://www.googleapis.com/youtube/v3') as string,
+      youtubeWatchUrl: read.url('YOUTUBE_WATCH_URL', 'https://www.youtube.com/watch') as string,
       facebookGraphUrl: read.url('FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v25.0') as string,
       facebookAppId: read.string('FACEBOOK_APP_ID'),
       facebookAppSecret: read.string('FACEBOOK_APP_SECRET'),
@@ -136,6 +145,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, version: string): AppConfig {
     ytdlpPath: read.string('YTDLP_PATH') ?? '/usr/bin/yt-dlp',
     mediaAllowedHosts: read.list('MEDIA_ALLOWED_HOSTS', DEFAULT_MEDIA_HOSTS),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 25_000, 1_000, 600_000),
+    exports: {
+      maxActivePerUser: read.int('EXPORT_MAX_ACTIVE', 3, 1, 100),
+      retentionDays: read.int('EXPORT_RETENTION_DAYS', 7, 1, 3650),
+    },
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

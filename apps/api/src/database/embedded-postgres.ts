@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { batchProtocolMessages } from './protocol-batching';
 
 /** Where a pg client finds the embedded server: a Unix socket directory, reachable only by this user. */
 export interface EmbeddedPostgresEndpoint {
@@ -47,6 +48,7 @@ export class EmbeddedPostgres {
       path: socketPath,
       maxConnections,
     });
+    batchProtocolMessages(server);
     await server.start();
     return new EmbeddedPostgres(db, server, {
       host: socketDir,

@@ -5,12 +5,13 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { ConnectedPlatformsReader, NoConnectedPlatforms } from './connected-platforms.reader';
+import { PlatformsModule } from '../platforms/platforms.module';
+import { PlatformsService } from '../platforms/platforms.service';
+import { ConnectedPlatformsReader } from './connected-platforms.reader';
 import { GoogleAccounts } from './google/google-accounts';
 import { GoogleAuthController } from './google/google-auth.controller';
 import { GoogleSignIn } from './google/google-sign-in';
 import { OAuthState } from './google/oauth-state.entity';
-import { checkJsonBody } from './json-body.middleware';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { noStore } from './no-store.middleware';
 import { PasswordHasher } from './passwords/password-hasher';
@@ -29,6 +30,7 @@ import { UsersService } from './users/users.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([User, RefreshToken, OAuthState]),
+    PlatformsModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: ({ jwt }: AppConfig) => ({
@@ -54,13 +56,12 @@ import { UsersService } from './users/users.service';
     GoogleSignIn,
     GoogleAccounts,
     JwtAuthGuard,
-    // Until the Platforms module provides the real reader (see connected-platforms.reader.ts).
-    { provide: ConnectedPlatformsReader, useClass: NoConnectedPlatforms },
+    { provide: ConnectedPlatformsReader, useExisting: PlatformsService },
   ],
-  exports: [JwtAuthGuard],
+  exports: [JwtAuthGuard, Sessions],
 })
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(noStore, checkJsonBody).forRoutes(AuthController, GoogleAuthController);
+    consumer.apply(noStore).forRoutes(AuthController, GoogleAuthController);
   }
 }

@@ -1,0 +1,109 @@
+import { Logger, OnModuleInit } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Server, Socket } from 'socket.io';
+import { DataSource } from 'typeorm';
+import { Sessions } from '../../auth/tokens/sessions';
+import { ExportJob } from '../export-job.entity';
+import { ExportEventBus } from './export-event-bus';
+
+/** Sockets one user may hold open at once; more are refused rather than exhausting the server. */
+export const MAX_SOCKETS_PER_USER = 20;
+
+interface SocketData {
+  userId: string;
+  expiresAt: number;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+const roomOf = (userId: string): string => `user:${userId}`;
+
+/**
+ * socket.io on the server's root path. The handshake must carry a valid access token in
+ * `auth.token` (never the query string, which ends up in logs); the socket then joins only its
+ * user's room and is disconnected when the token expires. Events come from the event bus, so
+ * workers in any instance reach the owner's sockets; clients cannot join rooms.
+ */
+@WebSocketGateway()
+export class ExportGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleInit {
+  private readonly logger = new Logger(ExportGateway.name);
+  @WebSocketServer() private server: Server;
+
+  constructor(
+    private readonly sessions: Sessions,
+    private readonly events: ExportEventBus,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.onUserEvent((event) => this.server?.to(roomOf(event.userId)).emit(event.name, event.payload));
+  }
+
+  afterInit(server: Server): void {
+    server.use((socket, next) => {
+      void this.authenticate(socket).then(
+        (data) => {
+          if (!data) return next(new Error('INVALID_TOKEN'));
+          if ((server.sockets.adapter.rooms.get(roomOf(data.userId))?.size ?? 0) >= MAX_SOCKETS_PER_USER) {
+            return next(new Error('TOO_MANY_CONNECTIONS'));
+          }
+          socket.data = data;
+          next();
+        },
+        () => next(new Error('INVALID_TOKEN')),
+      );
+    });
+  }
+
+  async handleConnection(socket: Socket): Promise<void> {
+    const data = socket.data as SocketData;
+    if (!data?.userId) {
+      socket.disconnect(true);
+      return;
+    }
+    await socket.join(roomOf(data.userId));
+    data.expiryTimer = setTimeout(() => socket.disconnect(true), Math.max(0, data.expiresAt - Date.now()));
+    data.expiryTimer.unref();
+    // A socket that (re)connects gets where its active exports stand, without replaying history.
+    const active = await this.db.getRepository(ExportJob).find({
+      where: [
+        { userId: data.userId, status: 'queued' },
+        { userId: data.userId, status: 'processing' },
+      ],
+      order: { createdAt: 'ASC' },
+    });
+    for (const job of active) {
+      socket.emit('export:progress', {
+        jobId: job.id,
+        platform: job.platform,
+        progress: job.progress,
+        processedItems: job.processedItems,
+        totalItems: job.totalItems,
+      });
+    }
+  }
+
+  handleDisconnect(socket: Socket): void {
+    const data = socket.data as SocketData | undefined;
+    if (data?.expiryTimer) clearTimeout(data.expiryTimer);
+  }
+
+  private async authenticate(socket: Socket): Promise<SocketData | undefined> {
+    const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+    if (typeof token !== 'string' || token.length > 4096) return undefined;
+    const user = await this.sessions.authenticate(token);
+    if (!user) return undefined;
+    const expiresAt = expiryOf(token);
+    return expiresAt ? { userId: user.id, expiresAt } : undefined;
+  }
+}
+
+/** The `exp` of a token that was already verified, in milliseconds. */
+function expiryOf(token: string): number | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,127 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { invalidFormat } from '../../common/api-error';
+import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decorator';
+import { Public } from '../../common/public.decorator';
+import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
+import { ResponseMessage } from '../../common/response-message.decorator';
+import { AuthUser } from '../auth/auth-user.dto';
+import { CurrentUser } from '../auth/current-user.decorator';
+import { ArchiveDownloads } from './archive-downloads';
+import {
+  DownloadLinkView,
+  ExportListView,
+  ExportStatsView,
+  ExportStatusView,
+  StartedExportView,
+} from './dto/export-views';
+import { ListExportsQuery } from './dto/list-exports.query';
+import { StartExportDto } from './dto/start-export.dto';
+import { ExportService } from './export.service';
+
+const exportId = new ParseUUIDPipe({
+  version: '4',
+  exceptionFactory: () => invalidFormat('Export id must be a UUID', [{ field: 'jobId', messages: ['jobId must be a UUID'] }]),
+});
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,200}$/;
+
+@ApiTags('export')
+@ApiBearerAuth()
+@RateLimit('export')
+@Controller('export')
+export class ExportController {
+  constructor(
+    private readonly exports: ExportService,
+    private readonly downloads: ArchiveDownloads,
+  ) {}
+
+  /** Starts an export; it runs in the background. Progress arrives over the WebSocket and from GET. */
+  @Post('start')
+  @HttpCode(201)
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying a start with the same key returns the same job' })
+  @ApiEnvelope(StartedExportView, { status: 201 })
+  @ApiErrors(
+    [400, 'Unknown platform, a format it does not offer, or invalid options'],
+    [401, 'Not signed in'],
+    [409, 'The platform is not connected'],
+    [429, 'Rate limit, too many active exports, or not enough platform quota'],
+  )
+  start(
+    @CurrentUser() user: AuthUser,
+    @Body() body: StartExportDto,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<StartedExportView> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw invalidFormat('Idempotency-Key must be 1 to 200 letters, digits or . _ : -');
+    }
+    return this.exports.start(user.id, body, idempotencyKey);
+  }
+
+  /** The user's exports, newest first. */
+  @Get()
+  @ApiEnvelope(ExportListView)
+  @ApiErrors([400, 'Invalid page, limit, status or platform'], [401, 'Not signed in'])
+  list(@CurrentUser() user: AuthUser, @Query() query: ListExportsQuery): Promise<ExportListView> {
+    return this.exports.list(user.id, query);
+  }
+
+  /** Totals over all of the user's exports. */
+  @Get('stats/summary')
+  @ApiEnvelope(ExportStatsView)
+  @ApiErrors([401, 'Not signed in'])
+  stats(@CurrentUser() user: AuthUser): Promise<ExportStatsView> {
+    return this.exports.stats(user.id);
+  }
+
+  /** Status and progress of one export. */
+  @Get(':jobId')
+  @ApiEnvelope(ExportStatusView)
+  @ApiErrors([400, 'Malformed id'], [401, 'Not signed in'], [404, 'No such export'])
+  get(@CurrentUser() user: AuthUser, @Param('jobId', exportId) id: string): Promise<ExportStatusView> {
+    return this.exports.get(user.id, id);
+  }
+
+  /** Stops a queued or running export; cancelling a cancelled export again succeeds. */
+  @Post(':jobId/cancel')
+  @HttpCode(200)
+  @ResponseMessage('Export cancelled successfully')
+  @ApiEnvelope(null)
+  @ApiErrors([400, 'Malformed id'], [401, 'Not signed in'], [404, 'No such export'], [409, 'The export already finished'])
+  async cancel(@CurrentUser() user: AuthUser, @Param('jobId', exportId) id: string): Promise<void> {
+    await this.exports.cancel(user.id, id);
+  }
+
+  /** A short-lived link that downloads the archive without an Authorization header. */
+  @Post(':jobId/download-link')
+  @HttpCode(201)
+  @ApiEnvelope(DownloadLinkView, { status: 201 })
+  @ApiErrors([401, 'Not signed in'], [404, 'No such export'], [409, 'The export is not completed'])
+  downloadLink(@CurrentUser() user: AuthUser, @Param('jobId', exportId) id: string): Promise<DownloadLinkView> {
+    return this.downloads.link(user.id, id);
+  }
+
+  /**
+   * The ZIP archive. Authenticate with the Authorization header, or with `token` from the
+   * download-link route. Supports Range requests.
+   */
+  @Public()
+  @Get(':jobId/download')
+  @ApiProduces('application/zip')
+  @ApiQuery({ name: 'token', required: false, description: 'A signed link token from POST /api/export/{jobId}/download-link' })
+  @ApiErrors(
+    [401, 'Neither a valid bearer token nor a valid link token'],
+    [404, 'No such export'],
+    [409, 'The export is not completed'],
+    [410, 'The archive expired and was deleted'],
+    [416, 'Range not satisfiable'],
+  )
+  async download(
+    @Param('jobId', exportId) id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+    @Query('token') token?: string,
+  ): Promise<void> {
+    await this.downloads.send(id, request, response, token);
+  }
+}

@@ -1,0 +1,44 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppRole } from '../../config/app-config';
+import { AuthModule } from '../auth/auth.module';
+import { PlatformsModule } from '../platforms/platforms.module';
+import { ArchiveDownloads } from './archive-downloads';
+import { DownloadLinks } from './download-link';
+import { ExportEventBus } from './events/export-event-bus';
+import { ExportGateway } from './events/export.gateway';
+import { ExportCheckpoint, ExportJob } from './export-job.entity';
+import { ExportController } from './export.controller';
+import { ExportService } from './export.service';
+import { CheckpointStore } from './pipeline/checkpoint-store';
+import { ExportMaintenance } from './queue/export-maintenance';
+import { EXPORT_QUEUE } from './queue/export-queue';
+import { ExportProcessor } from './queue/export.processor';
+import { RunningExports } from './queue/running-exports';
+
+/**
+ * Exports: the HTTP API and socket gateway (roles `all` and `api`) and the queue worker (roles `all`
+ * and `worker`), talking only through PostgreSQL, the queue and the event bus.
+ */
+@Module({})
+export class ExportModule {
+  static forRole(role: AppRole): DynamicModule {
+    const serves = role !== 'worker';
+    const works = role !== 'api';
+    const providers: Provider[] = [ExportService, ExportEventBus, CheckpointStore, ExportMaintenance, DownloadLinks, ArchiveDownloads];
+    if (serves) providers.push(ExportGateway);
+    if (works) providers.push(ExportProcessor, RunningExports);
+    return {
+      module: ExportModule,
+      imports: [
+        TypeOrmModule.forFeature([ExportJob, ExportCheckpoint]),
+        BullModule.registerQueue({ name: EXPORT_QUEUE }),
+        AuthModule,
+        PlatformsModule,
+      ],
+      controllers: serves ? [ExportController] : [],
+      providers,
+    };
+  }
+}

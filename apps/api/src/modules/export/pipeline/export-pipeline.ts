@@ -1,0 +1,218 @@
+import { mkdir, rename } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { CollectionPlan, ExportItem, MediaReference, PlatformAdapter, PlatformCallContext } from '@app/platform-adapters';
+import { ExportCheckpoint } from '../export-job.entity';
+import { safeId, safeSegment } from '../writers/entry-names';
+import { CheckpointStore, ProgressFields } from './checkpoint-store';
+import type { ExportErrorRecord, MediaFetcher, MediaRecord } from './media-fetcher';
+import { WorkFolder } from './work-folder';
+
+export interface PipelineJob {
+  exportId: string;
+  attempt: number;
+  maxRecords?: number;
+  includeMedia: boolean;
+  startedAt: Date;
+}
+
+export interface PipelineDeps {
+  adapter: PlatformAdapter;
+  context: PlatformCallContext;
+  checkpoints: CheckpointStore;
+  folder: WorkFolder;
+  media: MediaFetcher;
+  onProgress: (progress: ProgressFields) => void;
+}
+
+const MEDIA_CONCURRENCY = 4;
+const MEDIA_TYPES: Record<string, string> = {
+  'image/jpeg': '.jpg',
+  'image/png': '.png',
+  'image/gif': '.gif',
+  'image/webp': '.webp',
+  'video/mp4': '.mp4',
+  'video/webm': '.webm',
+  'audio/mp4': '.m4a',
+  'audio/mpeg': '.mp3',
+};
+
+/**
+ * Pulls every planned collection page by page. After each page its items, media records and errors
+ * are appended to the collection's spools and, in one fenced transaction, the checkpoint and the
+ * progress counters are saved. A resumed run starts from the checkpoints: spools are cut back to
+ * their checkpointed length and paging continues from the saved cursor, so no item appears twice and
+ * no finished page is fetched again. Stops between pages when the context's signal aborts.
+ */
+export class ExportPipeline {
+  private readonly checkpoints = new Map<string, ExportCheckpoint>();
+
+  constructor(
+    private readonly job: PipelineJob,
+    private readonly plans: CollectionPlan[],
+    private readonly deps: PipelineDeps,
+  ) {}
+
+  async run(): Promise<ExportCheckpoint[]> {
+    await this.deps.folder.create();
+    for (const saved of await this.deps.checkpoints.load(this.job.exportId)) this.checkpoints.set(saved.collection, saved);
+    for (const plan of this.plans) {
+      const checkpoint = this.checkpointOf(plan.collection);
+      if (!checkpoint.done) await this.collect(plan, checkpoint);
+    }
+    return this.plans.map((plan) => this.checkpointOf(plan.collection));
+  }
+
+  private async collect(plan: CollectionPlan, checkpoint: ExportCheckpoint): Promise<void> {
+    const { folder, adapter, context } = this.deps;
+    const { attempt } = this.job;
+    const items = await folder.adopt(plan.collection, 'items', checkpoint.spoolAttempt, attempt, checkpoint.itemsBytes);
+    const media = await folder.adopt(plan.collection, 'media', checkpoint.spoolAttempt, attempt, checkpoint.mediaBytes);
+    const errors = await folder.adopt(plan.collection, 'errors', checkpoint.spoolAttempt, attempt, checkpoint.errorsBytes);
+    checkpoint.spoolAttempt = attempt;
+
+    if (this.remainingRecords() === 0) {
+      await this.save({ ...checkpoint, done: true });
+      return;
+    }
+    for await (const page of adapter.pages(context, plan, checkpoint.cursor ?? undefined)) {
+      context.signal.throwIfAborted();
+      let pageItems = page.items;
+      const remaining = this.remainingRecords();
+      const capped = remaining !== undefined && pageItems.length >= remaining;
+      if (capped) pageItems = pageItems.slice(0, remaining);
+
+      const fetched = this.job.includeMedia ? await this.fetchMedia(plan.collection, pageItems) : { records: [], failures: [] };
+      const warnings = (page.warnings ?? []).map((reason) => ({ collection: plan.collection, reason }));
+      const next: ExportCheckpoint = {
+        ...checkpoint,
+        cursor: page.cursor ?? null,
+        itemCount: checkpoint.itemCount + pageItems.length,
+        totalEstimate: page.totalEstimate ?? checkpoint.totalEstimate,
+        itemsBytes: await items.append(pageItems.map(({ id, data, media: refs }) => ({ id, data, ...(refs ? { media: refs } : {}) }))),
+        mediaBytes: await media.append(fetched.records.map((record) => ({ ...record }))),
+        errorsBytes: await errors.append([...warnings, ...fetched.failures].map((record) => ({ ...record }))),
+        done: capped || page.cursor === undefined,
+      };
+      await this.save(next);
+      Object.assign(checkpoint, next);
+      if (next.done) return;
+    }
+    // The adapter ended without a final page that said so: the collection is complete as it stands.
+    if (!checkpoint.done) await this.save({ ...checkpoint, cursor: null, done: true });
+  }
+
+  private async save(checkpoint: ExportCheckpoint): Promise<void> {
+    this.checkpoints.set(checkpoint.collection, checkpoint);
+    const progress = this.progress();
+    await this.deps.checkpoints.save(this.job.exportId, this.job.attempt, checkpoint, progress);
+    this.deps.onProgress(progress);
+  }
+
+  private checkpointOf(collection: string): ExportCheckpoint {
+    let checkpoint = this.checkpoints.get(collection);
+    if (!checkpoint) {
+      checkpoint = Object.assign(new ExportCheckpoint(), {
+        exportId: this.job.exportId,
+        collection,
+        spoolAttempt: this.job.attempt,
+        cursor: null,
+        itemCount: 0,
+        totalEstimate: null,
+        itemsBytes: 0,
+        mediaBytes: 0,
+        errorsBytes: 0,
+        done: false,
+      });
+      this.checkpoints.set(collection, checkpoint);
+    }
+    return checkpoint;
+  }
+
+  private processed(): number {
+    let total = 0;
+    for (const checkpoint of this.checkpoints.values()) total += checkpoint.itemCount;
+    return total;
+  }
+
+  private remainingRecords(): number | undefined {
+    return this.job.maxRecords === undefined ? undefined : Math.max(0, this.job.maxRecords - this.processed());
+  }
+
+  /** Progress counts finished collections exactly and the others by the platform's own estimate. */
+  private progress(): ProgressFields {
+    const processedItems = this.processed();
+    let known = 0;
+    let unknown = false;
+    for (const plan of this.plans) {
+      const checkpoint = this.checkpoints.get(plan.collection);
+      if (checkpoint?.done) known += checkpoint.itemCount;
+      else if (checkpoint?.totalEstimate != null) known += Math.max(checkpoint.totalEstimate, checkpoint.itemCount);
+      else unknown = true;
+    }
+    let totalItems: number | null = unknown && known === 0 ? null : Math.max(known, processedItems);
+    if (totalItems !== null && this.job.maxRecords !== undefined) totalItems = Math.min(totalItems, this.job.maxRecords);
+    const allDone = this.plans.every((plan) => this.checkpoints.get(plan.collection)?.done);
+    const ratio = totalItems ? processedItems / totalItems : 0;
+    // 100 is kept for a written archive; collecting ends at 99.
+    const progress = allDone ? 99 : Math.min(99, Math.floor(ratio * 100));
+    const elapsed = Date.now() - this.job.startedAt.getTime();
+    const estimatedCompletion =
+      totalItems && processedItems > 0 && ratio < 1 ? new Date(Date.now() + (elapsed / processedItems) * (totalItems - processedItems)) : null;
+    return { processedItems, totalItems, progress, estimatedCompletion };
+  }
+
+  /** Downloads the page's media with bounded concurrency; a failure is recorded, never fatal. */
+  private async fetchMedia(
+    collection: string,
+    items: ExportItem[],
+  ): Promise<{ records: MediaRecord[]; failures: ExportErrorRecord[] }> {
+    const tasks = items.flatMap((item) => (item.media ?? []).map((ref, index) => ({ item, ref, index })));
+    const records: MediaRecord[] = [];
+    const failures: ExportErrorRecord[] = [];
+    const dir = this.deps.folder.mediaDir(collection);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < tasks.length) {
+        const { item, ref, index } = tasks[next++];
+        const base = `${safeId(item.id)}-${index}`;
+        const partial = join(dir, base);
+        try {
+          const result = await this.fetchWithRetry(ref, partial);
+          const ext = MEDIA_TYPES[result.contentType?.split(';')[0].trim() ?? ''] ?? safeExtension(ref.url);
+          const file = `${partial}${ext}`;
+          await rename(partial, file);
+          records.push({ itemId: item.id, name: `media/${safeSegment(collection)}/${base}${ext}`, file });
+        } catch (error) {
+          this.deps.context.signal.throwIfAborted();
+          failures.push({ collection, itemId: item.id, url: ref.url, reason: (error as Error).message });
+        }
+      }
+    };
+    await mkdir(dir, { recursive: true });
+    await Promise.all(Array.from({ length: Math.min(MEDIA_CONCURRENCY, tasks.length) }, worker));
+    return { records, failures };
+  }
+
+  /** HTTP downloads get a second try; a failed yt-dlp run is slow and rarely passes the next time. */
+  private async fetchWithRetry(ref: MediaReference, destination: string): Promise<{ contentType?: string }> {
+    const { media, context } = this.deps;
+    try {
+      return await media.fetch(ref, destination, context.signal);
+    } catch (error) {
+      context.signal.throwIfAborted();
+      if (ref.via === 'ytdlp') throw error;
+      return media.fetch(ref, destination, context.signal).catch(() => {
+        throw error;
+      });
+    }
+  }
+}
+
+function safeExtension(url: string): string {
+  try {
+    const ext = extname(new URL(url).pathname).toLowerCase();
+    return /^\.[a-z0-9]{1,5}$/.test(ext) ? ext : '';
+  } catch {
+    return '';
+  }
+}

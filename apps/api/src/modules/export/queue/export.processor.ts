@@ -1,0 +1,264 @@
+import { join } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { BeforeApplicationShutdown, Logger, OnModuleInit } from '@nestjs/common';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ErrorCode } from '@app/contracts';
+import {
+  CredentialsRejectedError,
+  MediaDownloader,
+  PlatformError,
+  QuotaExceededError,
+  RateLimitedError,
+  VideoFileDownloader,
+} from '@app/platform-adapters';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { DataSource } from 'typeorm';
+import type { AppConfig } from '../../../config/app-config';
+import { InjectConfig } from '../../../config/config.token';
+import { queryRows } from '../../../database/query-rows';
+import { ConnectedPlatform, PlatformAccess } from '../../platforms/platform-access';
+import { ExportJob, WaitReason } from '../export-job.entity';
+import { downloadPath } from '../export-views.mapper';
+import { ExportEventBus } from '../events/export-event-bus';
+import { ProgressThrottle } from '../events/progress-throttle';
+import { plannedCollections } from '../export.service';
+import { CheckpointStore, StaleAttemptError } from '../pipeline/checkpoint-store';
+import { ExportPipeline } from '../pipeline/export-pipeline';
+import type { MediaFetcher } from '../pipeline/media-fetcher';
+import { WorkFolder } from '../pipeline/work-folder';
+import { buildArchive } from '../writers/archive-builder';
+import { EXPORT_QUEUE, ExportJobData } from './export-queue';
+import { ExportStopped, RunningExports } from './running-exports';
+
+/**
+ * The worker: runs one export from its checkpoints to a finished archive. Every write it makes is
+ * fenced by the attempt number it took, so a worker that lost its lock cannot touch the job again.
+ * Long waits (rate limits, spent quota) and shutdowns park the job in the queue instead of holding
+ * a worker; other failures retry with backoff and fail the export after the last attempt.
+ */
+@Processor(EXPORT_QUEUE, { concurrency: 2, drainDelay: 1, lockDuration: 30_000 })
+export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ExportProcessor.name);
+  private readonly media: MediaFetcher;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly platforms: PlatformAccess,
+    private readonly checkpoints: CheckpointStore,
+    private readonly events: ExportEventBus,
+    private readonly running: RunningExports,
+    downloader: MediaDownloader,
+    videos: VideoFileDownloader,
+  ) {
+    super();
+    this.media = {
+      fetch: (ref, destination, signal) =>
+        ref.via === 'ytdlp' ? videos.download({ url: ref.url, destination, signal }) : downloader.download({ url: ref.url, destination, signal }),
+    };
+  }
+
+  onModuleInit(): void {
+    this.events.onCancelRequest(({ exportId }) => this.running.stop(exportId, 'cancelled'));
+  }
+
+  /** Connection trouble with the queue backend; BullMQ reconnects by itself, so it is only logged. */
+  @OnWorkerEvent('error')
+  onWorkerError(error: Error): void {
+    this.logger.warn(`Export queue worker: ${error.message}`);
+  }
+
+  /** Running pages finish and checkpoint; their jobs go back to the queue for the next worker. */
+  beforeApplicationShutdown(): void {
+    this.running.stopAll('shutdown');
+  }
+
+  async process(job: Job<ExportJobData>, token?: string): Promise<void> {
+    const { exportId } = job.data;
+    const row = await this.activate(exportId);
+    if (!row) return; // cancelled while queued, or already finished
+    const signal = this.running.start(exportId);
+    const progress = new ProgressThrottle((payload) => this.events.publish({ userId: row.userId, name: 'export:progress', payload }));
+    let connection: ConnectedPlatform | undefined;
+    try {
+      connection = await this.platforms.connected(row.userId, row.platform);
+      await this.run(row, connection, signal, progress);
+      progress.flush();
+      this.events.publish({
+        userId: row.userId,
+        name: 'export:complete',
+        payload: { jobId: row.id, platform: row.platform, downloadUrl: downloadPath(row) },
+      });
+    } catch (error) {
+      progress.flush();
+      await this.handleFailure(job, token, row, connection, error);
+    } finally {
+      this.running.finish(exportId);
+    }
+  }
+
+  private async run(row: ExportJob, connection: ConnectedPlatform, signal: AbortSignal, progress: ProgressThrottle): Promise<void> {
+    const context = connection.callContext(signal, (wait) => void this.recordWait(row, 'rate_limited', wait.resumeAt));
+    const account = row.account ?? (await this.describeAccount(row, connection, context));
+    const folder = new WorkFolder(this.config.storageDir, row.id);
+    const plans = plannedCollections(connection.adapter, row.options);
+    const pipeline = new ExportPipeline(
+      { exportId: row.id, attempt: row.attempt, maxRecords: row.options.maxRecords, includeMedia: row.options.includeMedia === true, startedAt: row.startedAt ?? new Date() },
+      plans,
+      {
+        adapter: connection.adapter,
+        context,
+        checkpoints: this.checkpoints,
+        folder,
+        media: this.media,
+        onProgress: (fields) =>
+          progress.push({ jobId: row.id, platform: row.platform, progress: fields.progress, processedItems: fields.processedItems, totalItems: fields.totalItems }),
+      },
+    );
+    const collected = await pipeline.run();
+
+    const archives = join(this.config.storageDir, 'archives');
+    await mkdir(archives, { recursive: true });
+    // Named by attempt: a stale worker's archive can never replace the one the database points at.
+    const target = join(archives, `${row.id}.a${row.attempt}.zip`);
+    const bytes = await buildArchive(
+      {
+        target,
+        format: row.format,
+        folder,
+        checkpoints: collected,
+        warnings: row.warnings,
+        manifest: {
+          exportId: row.id,
+          platform: row.platform,
+          account,
+          options: row.options,
+          createdAt: row.createdAt.toISOString(),
+          completedAt: new Date().toISOString(),
+          generator: `Star Export ${this.config.version}`,
+        },
+      },
+      signal,
+    );
+    const completed = await queryRows(
+      this.db,
+      `UPDATE export_jobs
+          SET status = 'completed', progress = 100, archive_path = $3, file_size = $4, file_name = $5,
+              completed_at = now(), estimated_completion = NULL, expires_at = now() + make_interval(days => $6)
+        WHERE id = $1 AND attempt = $2 AND status = 'processing'
+        RETURNING id`,
+      [row.id, row.attempt, target, bytes, `${row.platform}-export.zip`, this.config.exports.retentionDays],
+    );
+    if (completed.length === 0) {
+      await rm(target, { force: true });
+      throw new StaleAttemptError(row.id, row.attempt);
+    }
+    await folder.remove();
+    await this.platforms.recordSync(connection, new Date());
+  }
+
+  /** Takes the job for this worker: raises the fencing token, or says there is nothing to run. */
+  private async activate(exportId: string): Promise<ExportJob | undefined> {
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      `UPDATE export_jobs
+          SET attempt = attempt + 1, status = 'processing', started_at = coalesce(started_at, now()),
+              wait_reason = NULL, resume_at = NULL
+        WHERE id = $1 AND status IN ('queued', 'processing')
+        RETURNING id`,
+      [exportId],
+    );
+    if (rows.length === 0) return undefined;
+    return (await this.db.getRepository(ExportJob).findOneBy({ id: exportId })) ?? undefined;
+  }
+
+  private async describeAccount(
+    row: ExportJob,
+    connection: ConnectedPlatform,
+    context: ReturnType<ConnectedPlatform['callContext']>,
+  ): Promise<{ id: string; name: string }> {
+    const info = await connection.adapter.verifyCredentials(context);
+    const account = { id: info.accountId, name: info.name };
+    await this.db.query(`UPDATE export_jobs SET account = $3 WHERE id = $1 AND attempt = $2`, [row.id, row.attempt, JSON.stringify(account)]);
+    return account;
+  }
+
+  private async handleFailure(
+    job: Job<ExportJobData>,
+    token: string | undefined,
+    row: ExportJob,
+    connection: ConnectedPlatform | undefined,
+    error: unknown,
+  ): Promise<void> {
+    const stopped = error instanceof ExportStopped ? error : undefined;
+    if (error instanceof StaleAttemptError || stopped?.reason === 'cancelled') {
+      await this.settleStopped(row);
+      return;
+    }
+    if (stopped?.reason === 'shutdown') {
+      await this.park(job, token, row, 'restarting', new Date());
+    }
+    if (error instanceof RateLimitedError) await this.park(job, token, row, 'rate_limited', error.resumeAt);
+    if (error instanceof QuotaExceededError) await this.park(job, token, row, 'quota_exceeded', error.resetsAt);
+    if (error instanceof CredentialsRejectedError) {
+      if (connection) await this.platforms.markNeedsReconnect(connection, error.message);
+      await this.fail(row, ErrorCode.PLATFORM_NOT_CONNECTED, `${row.platform} no longer accepts the connection; reconnect it and start again`);
+      throw new UnrecoverableError(error.message);
+    }
+    if (error instanceof PlatformError && error.code === ErrorCode.PLATFORM_NOT_CONNECTED) {
+      await this.fail(row, ErrorCode.PLATFORM_NOT_CONNECTED, error.message);
+      throw new UnrecoverableError(error.message);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const attempts = job.opts.attempts ?? 1;
+    if (job.attemptsMade + 1 >= attempts) {
+      this.logger.error(`Export ${row.id} failed for good: ${message}`);
+      await this.fail(row, ErrorCode.EXPORT_FAILED, message);
+    } else {
+      this.logger.warn(`Export ${row.id} attempt ${job.attemptsMade + 1} of ${attempts} failed, will retry: ${message}`);
+    }
+    throw error;
+  }
+
+  /** Cancelled (or taken over): a cancelled export loses its scratch files and tells its owner. */
+  private async settleStopped(row: ExportJob): Promise<void> {
+    const current = await this.db.getRepository(ExportJob).findOneBy({ id: row.id });
+    if (current?.status !== 'cancelled') return; // another worker owns it now
+    await new WorkFolder(this.config.storageDir, row.id).remove();
+    await rm(join(this.config.storageDir, 'archives', `${row.id}.a${row.attempt}.zip.part`), { force: true });
+    this.events.publish({ userId: row.userId, name: 'export:cancelled', payload: { jobId: row.id, platform: row.platform } });
+  }
+
+  /** Back to the queue until `until`, without using an attempt; the status shows why and when. */
+  private async park(job: Job<ExportJobData>, token: string | undefined, row: ExportJob, reason: WaitReason, until: Date): Promise<never> {
+    await this.recordWait(row, reason, until);
+    await job.moveToDelayed(Math.max(until.getTime(), Date.now()), token);
+    throw new DelayedError();
+  }
+
+  private async recordWait(row: ExportJob, reason: WaitReason, until: Date): Promise<void> {
+    await this.db
+      .query(`UPDATE export_jobs SET wait_reason = $3, resume_at = $4 WHERE id = $1 AND attempt = $2 AND status = 'processing'`, [
+        row.id,
+        row.attempt,
+        reason,
+        until,
+      ])
+      .catch((error: Error) => this.logger.warn(`Could not record the wait of export ${row.id}: ${error.message}`));
+  }
+
+  /** The final failure keeps the checkpoints and spools, so nothing collected is lost. */
+  private async fail(row: ExportJob, code: string, message: string): Promise<void> {
+    const failed = await queryRows(
+      this.db,
+      `UPDATE export_jobs SET status = 'failed', error_code = $3, error_message = $4, completed_at = now(),
+              estimated_completion = NULL, wait_reason = NULL, resume_at = NULL
+        WHERE id = $1 AND attempt = $2 AND status = 'processing' RETURNING id`,
+      [row.id, row.attempt, code, message],
+    );
+    if (failed.length > 0) {
+      this.events.publish({ userId: row.userId, name: 'export:failed', payload: { jobId: row.id, platform: row.platform, error: message, code } });
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import type { AuthType, ExportFormat } from '@app/contracts';
+
+/** One catalogue entry of `GET /api/platforms`. */
+export class PlatformView {
+  name: string;
+  displayName: string;
+  authType: AuthType;
+  exportFormats: ExportFormat[];
+  features: Record<string, boolean>;
+}
+
+export class QuotaUsageView {
+  /** Units spent in the current window. */
+  used: number;
+  limit: number;
+  /** When the counter goes back to zero (YouTube: midnight America/Los_Angeles). */
+  resetsAt: string;
+}
+
+export class PlatformAccountView {
+  id: string;
+  name: string;
+}
+
+/** The answer of `GET /api/platforms/:platform/status`. */
+export class PlatformStatusView {
+  connected: boolean;
+  /** True when the platform refused the stored credentials: connect again. */
+  needsReconnect: boolean;
+  account: PlatformAccountView | null;
+  /** When an export last finished with this connection. */
+  lastSync: string | null;
+  /** When the stored access token expires (refreshed automatically where the platform allows). */
+  tokenExpiry: string | null;
+  /** Scopes the grant carries, as the platform reports them. */
+  permissions: string[];
+  quotaUsage: QuotaUsageView;
+}
+
+/** The consent screen to send the browser to, for `GET /api/platforms/:platform/oauth?mode=json`. */
+export class AuthorizationUrlView {
+  authorizationUrl: string;
+}

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { join } from 'node:path';
+import request from 'supertest';
+import { FIXTURE, FixtureAdapter, PAGE_SIZE } from '../support/fixture-adapter';
+import { TestApp, startTestApp } from '../support/test-app';
+import { ExportUser, connectedUser, downloadAndUnzip, finished, startExport, waitFor } from './export-support';
+
+// The smallest valid PNG, served as every post's image.
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+  'hex',
+);
+
+describe('Export flow', () => {
+  const fixture = new FixtureAdapter();
+  let media: Server;
+  let mediaPort: number;
+  let t: TestApp;
+  let user: ExportUser;
+
+  beforeAll(async () => {
+    media = createServer((req, res) => {
+      if (req.url?.includes('i=3&') || req.url?.endsWith('i=3')) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'image/png' }).end(PNG);
+    });
+    await new Promise<void>((resolve) => media.listen(0, '127.0.0.1', resolve));
+    mediaPort = (media.address() as { port: number }).port;
+    t = await startTestApp({ TRUST_PROXY: '1', MEDIA_ALLOWED_HOSTS: `127.0.0.1:${mediaPort}` }, [fixture]);
+    user = await connectedUser(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await new Promise((resolve) => media?.close(resolve));
+  });
+  beforeEach(() => fixture.reset());
+
+  it('exports every item exactly once into a JSON archive with a manifest', async () => {
+    const id = await startExport(t, user, { format: 'json' });
+    const done = await waitFor(t, user, id, finished);
+    expect(done).toMatchObject({ status: 'completed', progress: 100, processedItems: 150, totalItems: 150, downloadUrl: `/api/export/${id}/download` });
+    // Every page was fetched once.
+    expect([...fixture.served.values()].every((count) => count === 1)).toBe(true);
+    expect(fixture.served.size).toBe(Math.ceil(120 / PAGE_SIZE) + Math.ceil(30 / PAGE_SIZE));
+
+    const archive = await downloadAndUnzip(t, user, id);
+    try {
+      const posts = JSON.parse(archive.read('posts.json')) as { id: string; title: string }[];
+      expect(posts.map((post) => post.id)).toEqual(Array.from({ length: 120 }, (_, i) => `posts-${i}`));
+      expect(posts[0].title).toBe('Item 0, "quoted" <b>bold</b>');
+      expect(JSON.parse(archive.read('photos.json'))).toHaveLength(30);
+      expect(JSON.parse(archive.read('errors.json'))).toEqual([]);
+      const manifest = JSON.parse(archive.read('manifest.json')) as {
+        schemaVersion: number;
+        platform: string;
+        account: { id: string; name: string };
+        counts: Record<string, number>;
+        files: { name: string; bytes: number; sha256: string }[];
+      };
+      expect(manifest).toMatchObject({ schemaVersion: 1, platform: FIXTURE, account: { id: 'acct-1', name: 'Fixture Account' }, counts: { posts: 120, photos: 30 } });
+      for (const file of manifest.files) {
+        const bytes = readFileSync(join(archive.dir, file.name));
+        expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
+        expect(bytes.length).toBe(file.bytes);
+      }
+      expect(manifest.files.map((file) => file.name).sort()).toEqual(['errors.json', 'photos.json', 'posts.json']);
+    } finally {
+      archive.cleanup();
+    }
+  });
+
+  it('writes CSV with a header, neutralised formulas and every row', async () => {
+    const id = await startExport(t, user, { format: 'csv', options: { collections: ['posts'] } });
+    expect((await waitFor(t, user, id, finished)).status).toBe('completed');
+    const archive = await downloadAndUnzip(t, user, id);
+    try {
+      const csv = archive.read('posts.csv');
+      expect(csv.startsWith('\uFEFFid,title,text,createdAt,stats.likes,stats.shares\r\n')).toBe(true);
+      expect(csv).toContain(`posts-7,"Item 7, ""quoted"" <b>bold</b>",'=SUM(A1:A9),`);
+      expect(csv.match(/^posts-\d+,/gm)).toHaveLength(120);
+      expect(existsSync(join(archive.dir, 'photos.csv'))).toBe(false);
+    } finally {
+      archive.cleanup();
+    }
+  });
+
+  it('writes an offline HTML viewer', async () => {
+    const id = await startExport(t, user, { format: 'html', options: { maxRecords: 60 } });
+    const done = await waitFor(t, user, id, finished);
+    expect(done).toMatchObject({ status: 'completed', processedItems: 60 });
+    const archive = await downloadAndUnzip(t, user, id);
+    try {
+      expect(archive.read('index.html')).toContain('html/posts-1.html');
+      const page = archive.read('html/posts-1.html');
+      expect(page).toContain('&lt;b&gt;bold&lt;/b&gt;');
+      expect(page.match(/<section class="item">/g)).toHaveLength(60);
+      expect(page).not.toMatch(/<script|https?:\/\//);
+      expect(JSON.parse(archive.read('manifest.json')).counts).toEqual({ posts: 60, photos: 0 });
+    } finally {
+      archive.cleanup();
+    }
+  });
+
+  it('downloads media into media/<collection>/ and records failures without failing', async () => {
+    fixture.reset({ totals: { posts: 5, photos: 0 }, mediaUrl: `http://127.0.0.1:${mediaPort}/img.png` });
+    const id = await startExport(t, user, { format: 'json', options: { includeMedia: true } });
+    expect((await waitFor(t, user, id, finished)).status).toBe('completed');
+    const archive = await downloadAndUnzip(t, user, id);
+    try {
+      expect(readdirSync(join(archive.dir, 'media/posts')).sort()).toEqual(['posts-0-0.png', 'posts-1-0.png', 'posts-2-0.png', 'posts-4-0.png']);
+      expect(readFileSync(join(archive.dir, 'media/posts/posts-0-0.png'))).toEqual(PNG);
+      const errors = JSON.parse(archive.read('errors.json')) as { collection: string; itemId: string; reason: string }[];
+      expect(errors).toEqual([expect.objectContaining({ collection: 'posts', itemId: 'posts-3' })]);
+    } finally {
+      archive.cleanup();
+    }
+  });
+
+  it('refuses media from hosts outside MEDIA_ALLOWED_HOSTS', async () => {
+    fixture.reset({ totals: { posts: 2, photos: 0 }, mediaUrl: 'http://169.254.169.254/latest/meta-data' });
+    const id = await startExport(t, user, { format: 'json', options: { includeMedia: true } });
+    expect((await waitFor(t, user, id, finished)).status).toBe('completed');
+    const archive = await downloadAndUnzip(t, user, id);
+    try {
+      expect(existsSync(join(archive.dir, 'media'))).toBe(false);
+      expect(JSON.parse(archive.read('errors.json'))).toHaveLength(2);
+    } finally {
+      archive.cleanup();
+    }
+  });
+
+  it('lists exports newest first with the spec pagination, and sums them up', async () => {
+    await user.pace();
+    const list = await request(t.url).get('/api/export?page=1&limit=2&status=completed').set(user.auth).expect(200);
+    expect(list.body.data.pagination).toEqual({ page: 1, limit: 2, total: 5, pages: 3 });
+    expect(list.body.data.exports).toHaveLength(2);
+    expect(list.body.data.exports[0]).toEqual({
+      id: expect.any(String),
+      platform: FIXTURE,
+      format: 'json',
+      status: 'completed',
+      progress: 100,
+      totalItems: 2,
+      createdAt: expect.any(String),
+      completedAt: expect.any(String),
+      downloadUrl: expect.stringMatching(/^\/api\/export\/[0-9a-f-]{36}\/download$/),
+    });
+    await user.pace();
+    const stats = await request(t.url).get('/api/export/stats/summary').set(user.auth).expect(200);
+    expect(stats.body.data).toMatchObject({ totalExports: 5, completedExports: 5, failedExports: 0, exportsByPlatform: { [FIXTURE]: 5 } });
+    expect(stats.body.data.totalBytesExported).toBeGreaterThan(0);
+    expect(stats.body.data.totalDataExported).toMatch(/^\d+(\.\d)?(B|KB|MB)$/);
+  });
+});
