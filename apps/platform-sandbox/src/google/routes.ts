@@ -15,6 +15,8 @@ export const OAUTH_ROUTES: Route[] = [
   { methods: ['GET', 'POST'], path: '/oauth2/v3/userinfo', api: 'oauth.userinfo', surface: 'oauth', handler: userinfoEndpoint },
   { methods: ['GET', 'POST'], path: '/oauth2/v2/userinfo', api: 'oauth.userinfo', surface: 'oauth', handler: userinfoEndpoint },
   { methods: ['GET', 'POST'], path: '/oauth2/v3/tokeninfo', api: 'oauth.tokeninfo', surface: 'oauth', handler: tokeninfoEndpoint },
+  // oauth2.googleapis.com/tokeninfo: where Google's token endpoint lives, and where clients find it next to GOOGLE_TOKEN_URL.
+  { methods: ['GET', 'POST'], path: '/tokeninfo', api: 'oauth.tokeninfo', surface: 'oauth', handler: tokeninfoEndpoint },
   { methods: ['GET'], path: '/oauth2/v3/certs', api: 'oauth.certs', surface: 'oauth', handler: certsEndpoint },
   { methods: ['GET'], path: '/.well-known/openid-configuration', api: 'oauth.discovery', surface: 'oauth', handler: discoveryEndpoint },
 ];
