@@ -13,7 +13,10 @@ export interface SandboxEnv {
   YOUTUBE_API_URL: string;
   GOOGLE_CLIENT_ID: string;
   GOOGLE_CLIENT_SECRET: string;
-  /** Media (thumbnails, video files) come from the sandbox itself. */
+  /**
+   * Media (thumbnails, video files) come from the sandbox itself: its `host:port`, since a
+   * MEDIA_ALLOWED_HOSTS entry without a port allows only the scheme's default port.
+   */
   MEDIA_ALLOWED_HOSTS: string;
 }
 
@@ -37,7 +40,7 @@ export function sandboxEnv(url: string, admin: SandboxAdmin): SandboxEnv {
     YOUTUBE_API_URL: `${url}/youtube/v3`,
     GOOGLE_CLIENT_ID: client?.clientId ?? '',
     GOOGLE_CLIENT_SECRET: client?.clientSecret ?? '',
-    MEDIA_ALLOWED_HOSTS: new URL(url).hostname,
+    MEDIA_ALLOWED_HOSTS: new URL(url).host,
   };
 }
 
