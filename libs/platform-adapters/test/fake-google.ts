@@ -25,6 +25,8 @@ interface IssuedToken {
 export class FakeGoogle {
   readonly accessTokens = new Map<string, IssuedToken>();
   readonly refreshTokens = new Set<string>();
+  /** Refresh tokens Google knows but issued to another OAuth client: answered 401 unauthorized_client. */
+  readonly foreignRefreshTokens = new Set<string>();
   readonly revoked: string[] = [];
   /** Every event in arrival order: `token`, `api:<access token>`, `tokeninfo:<access token>`. */
   readonly log: string[] = [];
@@ -94,6 +96,9 @@ export class FakeGoogle {
     }
     if (form.get('grant_type') !== 'refresh_token') return sendJson(response, 400, { error: 'unsupported_grant_type' });
     const refreshToken = form.get('refresh_token') ?? '';
+    if (this.foreignRefreshTokens.has(refreshToken)) {
+      return sendJson(response, 401, { error: 'unauthorized_client', error_description: 'Unauthorized' });
+    }
     if (!this.refreshTokens.has(refreshToken)) {
       return sendJson(response, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
     }

@@ -80,6 +80,12 @@ export class GoogleOAuthClient {
       signal,
     );
     const body = parseJsonBody(response, this.platform, operation);
+    // Google answers a refresh token issued to another OAuth client with `unauthorized_client`: the
+    // token is not ours to use (pasted from another app, or GOOGLE_CLIENT_ID changed since), so the
+    // user must connect again; it says nothing wrong about this app's client (that is invalid_client).
+    if (response.status !== 200 && stringField(body, 'error') === 'unauthorized_client') {
+      throw new CredentialsRejectedError(this.platform, 'foreign_client', 'the refresh token was issued to another OAuth client');
+    }
     if (response.status !== 200) throw this.oauthError(operation, response, body);
     const accessToken = stringField(body, 'access_token');
     if (!accessToken) throw new MalformedResponseError(this.platform, operation, 'no access_token');

@@ -177,6 +177,13 @@ describe('YouTubeAdapter', () => {
       expect((error as CredentialsRejectedError).code).toBe('PLATFORM_NOT_CONNECTED');
     });
 
+    it("turns another client's refresh token (unauthorized_client) into CredentialsRejectedError, not a configuration problem", async () => {
+      google.foreignRefreshTokens.add('R-foreign');
+      const error: unknown = await adapter.refresh({ kind: 'oauth', accessToken: 'T1', refreshToken: 'R-foreign' }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CredentialsRejectedError);
+      expect((error as CredentialsRejectedError).reason).toBe('foreign_client');
+    });
+
     it('turns a refused client into ProviderNotConfiguredError', async () => {
       const misconfigured = adapterWith(fakeGoogleOptions(google, { clientSecret: 'wrong' }));
       google.refreshTokens.add('R1');
