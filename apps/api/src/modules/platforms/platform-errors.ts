@@ -1,6 +1,12 @@
 import { HttpStatus } from '@nestjs/common';
 import { ErrorCode } from '@app/contracts';
-import { CredentialsRejectedError, PlatformError, ProviderNotConfiguredError, QuotaExceededError } from '@app/platform-adapters';
+import {
+  AccountUnavailableError,
+  CredentialsRejectedError,
+  PlatformError,
+  ProviderNotConfiguredError,
+  QuotaExceededError,
+} from '@app/platform-adapters';
 import { ApiError } from '../../common/api-error';
 
 export const platformNotFound = (platform: string): ApiError =>
@@ -10,6 +16,11 @@ export const platformNotFound = (platform: string): ApiError =>
 export function apiErrorFromPlatform(error: unknown): unknown {
   if (error instanceof CredentialsRejectedError) {
     return new ApiError(422, ErrorCode.PLATFORM_TOKEN_REJECTED, `The platform rejected the tokens: ${error.reason}`);
+  }
+  if (error instanceof AccountUnavailableError) {
+    // The tokens work, but the account behind them has nothing to export (a Google account without a
+    // YouTube channel, a closed account). Not the platform failing (502): the user must connect another account.
+    return new ApiError(422, ErrorCode.PLATFORM_TOKEN_REJECTED, `The platform account cannot be exported: ${error.message}`);
   }
   if (error instanceof ProviderNotConfiguredError) {
     return new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.PROVIDER_NOT_CONFIGURED, error.message);
