@@ -62,7 +62,8 @@ export async function flushRedis(url: string): Promise<void> {
 
 /**
  * Boots the whole service in-process on a random port, exactly as main.ts does, with a private
- * DATA_DIR. `env` overrides or removes (undefined) variables for this app only.
+ * DATA_DIR. `env` overrides or removes (undefined) variables for this app only; `PORT` in it fixes
+ * the port.
  */
 export async function startTestApp(env: TestEnv = {}, extraAdapters: PlatformAdapter[] = []): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? tempDir();
@@ -75,7 +76,8 @@ export async function startTestApp(env: TestEnv = {}, extraAdapters: PlatformAda
   if (merged.REDIS_URL && !('REDIS_URL' in env)) await flushRedis(merged.REDIS_URL);
   const config = loadConfig(merged, '1.0.0-test');
   const app = extraAdapters.length === 0 ? await createApp(config) : await createAppWith(config, extraAdapters);
-  await app.listen(0, '127.0.0.1');
+  // PORT is 0 (any free port) unless the test fixes one, e.g. so that PUBLIC_URL can name the app itself.
+  await app.listen(config.port, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return {
     app,
