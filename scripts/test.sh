@@ -47,5 +47,6 @@ fi
 echo "=== Tests, embedded mode (PGlite, queue on PostgreSQL) ==="
 npm run --silent test:embedded -- "$@"
 
-echo "=== Tests, server mode (PostgreSQL + Redis) ==="
+# Unit specs and the sandbox suites do not touch the database or Redis: they run once, above.
+echo "=== Tests, server mode (PostgreSQL + Redis): suites that use the database or the queue ==="
 npm run --silent test:server -- "$@"

@@ -18,6 +18,7 @@ export interface EmbeddedPostgresEndpoint {
 const SOCKET_PORT = 5432;
 // Unix socket paths are limited to about 107 bytes on Linux.
 const MAX_SOCKET_PATH = 100;
+const STOP_GRACE_MS = 5_000;
 
 /**
  * Embedded mode runs real PostgreSQL (PGlite, compiled to WASM) inside the process and serves it over
@@ -59,7 +60,15 @@ export class EmbeddedPostgres {
     });
   }
 
+  /**
+   * Waits (briefly) for the app's clients to hang up before closing: a client whose socket is cut
+   * emits an error, and a client that has no listener for it (BullMQ's LISTEN connection, while
+   * the worker is still starting) would take the process down.
+   */
   async stop(): Promise<void> {
+    for (let waited = 0; this.server.getStats().activeConnections > 0 && waited < STOP_GRACE_MS; waited += 25) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
     await this.server.stop();
     await this.db.close();
   }
