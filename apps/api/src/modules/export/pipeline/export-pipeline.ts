@@ -22,6 +22,8 @@ export interface PipelineDeps {
   folder: WorkFolder;
   media: MediaFetcher;
   onProgress: (progress: ProgressFields) => void;
+  /** Throws to stop between pages, once the page just fetched is safely checkpointed. */
+  afterCheckpoint: () => void;
 }
 
 const MEDIA_CONCURRENCY = 4;
@@ -96,6 +98,7 @@ export class ExportPipeline {
       await this.save(next);
       Object.assign(checkpoint, next);
       if (next.done) return;
+      this.deps.afterCheckpoint();
     }
     // The adapter ended without a final page that said so: the collection is complete as it stands.
     if (!checkpoint.done) await this.save({ ...checkpoint, cursor: null, done: true });

@@ -71,7 +71,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
 
   /** Running pages finish and checkpoint; their jobs go back to the queue for the next worker. */
   beforeApplicationShutdown(): void {
-    this.running.stopAll('shutdown');
+    this.running.stopAllAfterPage('shutdown');
   }
 
   async process(job: Job<ExportJobData>, token?: string): Promise<void> {
@@ -112,6 +112,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
         checkpoints: this.checkpoints,
         folder,
         media: this.media,
+        afterCheckpoint: () => this.running.throwIfStopRequested(row.id),
         onProgress: (fields) =>
           progress.push({ jobId: row.id, platform: row.platform, progress: fields.progress, processedItems: fields.processedItems, totalItems: fields.totalItems }),
       },

@@ -10,14 +10,26 @@ export class ExportStopped extends Error {
   }
 }
 
-/** The exports this process is running, so a cancel request or a shutdown can stop them between calls. */
+/** A shutdown waits this long for running pages to finish before it cuts their platform calls. */
+const SHUTDOWN_GRACE_MS = 15_000;
+
+interface Running {
+  controller: AbortController;
+  stopAfterPage?: StopReason;
+}
+
+/**
+ * The exports this process is running. A cancel stops one at once (its platform calls are aborted);
+ * a shutdown lets each finish the page in flight and checkpoint it first, and aborts only what is
+ * still running after a grace period.
+ */
 @Injectable()
 export class RunningExports {
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, Running>();
 
   start(exportId: string): AbortSignal {
     const controller = new AbortController();
-    this.running.set(exportId, controller);
+    this.running.set(exportId, { controller });
     return controller.signal;
   }
 
@@ -26,11 +38,19 @@ export class RunningExports {
   }
 
   stop(exportId: string, reason: StopReason): void {
-    this.running.get(exportId)?.abort(new ExportStopped(reason));
+    this.running.get(exportId)?.controller.abort(new ExportStopped(reason));
   }
 
-  stopAll(reason: StopReason): void {
-    for (const controller of this.running.values()) controller.abort(new ExportStopped(reason));
+  /** Checked by the pipeline after each checkpoint. */
+  throwIfStopRequested(exportId: string): void {
+    const reason = this.running.get(exportId)?.stopAfterPage;
+    if (reason) throw new ExportStopped(reason);
+  }
+
+  stopAllAfterPage(reason: StopReason): void {
+    for (const running of this.running.values()) running.stopAfterPage = reason;
+    const runningNow = [...this.running.values()];
+    setTimeout(() => runningNow.forEach((running) => running.controller.abort(new ExportStopped(reason))), SHUTDOWN_GRACE_MS).unref();
   }
 
   get size(): number {
