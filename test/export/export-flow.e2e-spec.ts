@@ -120,6 +120,24 @@ describe('Export flow', () => {
     }
   });
 
+  it('shows each item with its own images in the HTML viewer', async () => {
+    fixture.reset({ totals: { posts: 5, photos: 0 }, mediaUrl: `http://127.0.0.1:${mediaPort}/img.png` });
+    const id = await startExport(t, user, { format: 'html', options: { includeMedia: true } });
+    expect((await waitFor(t, user, id, finished)).status).toBe('completed');
+    const archive = await downloadAndUnzip(t, user, id);
+    try {
+      const sections = archive.read('html/posts-1.html').split('<section class="item">').slice(1);
+      expect(sections).toHaveLength(5);
+      sections.forEach((section, index) => {
+        const images = section.match(/<img src="([^"]+)"/g) ?? [];
+        // posts-3's image failed to download, so it has none.
+        expect(images).toEqual(index === 3 ? [] : [`<img src="../media/posts/posts-${index}-0.png"`]);
+      });
+    } finally {
+      archive.cleanup();
+    }
+  });
+
   it('refuses media from hosts outside MEDIA_ALLOWED_HOSTS', async () => {
     fixture.reset({ totals: { posts: 2, photos: 0 }, mediaUrl: 'http://169.254.169.254/latest/meta-data' });
     const id = await startExport(t, user, { format: 'json', options: { includeMedia: true } });
@@ -136,7 +154,7 @@ describe('Export flow', () => {
   it('lists exports newest first with the spec pagination, and sums them up', async () => {
     await user.pace();
     const list = await request(t.url).get('/api/export?page=1&limit=2&status=completed').set(user.auth).expect(200);
-    expect(list.body.data.pagination).toEqual({ page: 1, limit: 2, total: 5, pages: 3 });
+    expect(list.body.data.pagination).toEqual({ page: 1, limit: 2, total: 6, pages: 3 });
     expect(list.body.data.exports).toHaveLength(2);
     expect(list.body.data.exports[0]).toEqual({
       id: expect.any(String),
@@ -151,7 +169,7 @@ describe('Export flow', () => {
     });
     await user.pace();
     const stats = await request(t.url).get('/api/export/stats/summary').set(user.auth).expect(200);
-    expect(stats.body.data).toMatchObject({ totalExports: 5, completedExports: 5, failedExports: 0, exportsByPlatform: { [FIXTURE]: 5 } });
+    expect(stats.body.data).toMatchObject({ totalExports: 6, completedExports: 6, failedExports: 0, exportsByPlatform: { [FIXTURE]: 6 } });
     expect(stats.body.data.totalBytesExported).toBeGreaterThan(0);
     expect(stats.body.data.totalDataExported).toMatch(/^\d+(\.\d)?(B|KB|MB)$/);
   });

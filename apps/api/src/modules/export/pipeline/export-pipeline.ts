@@ -170,13 +170,15 @@ export class ExportPipeline {
     items: ExportItem[],
   ): Promise<{ records: MediaRecord[]; failures: ExportErrorRecord[] }> {
     const tasks = items.flatMap((item) => (item.media ?? []).map((ref, index) => ({ item, ref, index })));
-    const records: MediaRecord[] = [];
+    // Kept in item order (downloads finish in any order), so writers can walk items and media side by side.
+    const records: (MediaRecord | undefined)[] = new Array<MediaRecord | undefined>(tasks.length);
     const failures: ExportErrorRecord[] = [];
     const dir = this.deps.folder.mediaDir(collection);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < tasks.length) {
-        const { item, ref, index } = tasks[next++];
+        const position = next++;
+        const { item, ref, index } = tasks[position];
         const base = `${safeId(item.id)}-${index}`;
         const partial = join(dir, base);
         try {
@@ -184,7 +186,7 @@ export class ExportPipeline {
           const ext = MEDIA_TYPES[result.contentType?.split(';')[0].trim() ?? ''] ?? safeExtension(ref.url);
           const file = `${partial}${ext}`;
           await rename(partial, file);
-          records.push({ itemId: item.id, name: `media/${safeSegment(collection)}/${base}${ext}`, file });
+          records[position] = { itemId: item.id, name: `media/${safeSegment(collection)}/${base}${ext}`, file };
         } catch (error) {
           this.deps.context.signal.throwIfAborted();
           failures.push({ collection, itemId: item.id, url: ref.url, reason: (error as Error).message });
@@ -193,7 +195,7 @@ export class ExportPipeline {
     };
     await mkdir(dir, { recursive: true });
     await Promise.all(Array.from({ length: Math.min(MEDIA_CONCURRENCY, tasks.length) }, worker));
-    return { records, failures };
+    return { records: records.filter((record): record is MediaRecord => record !== undefined), failures };
   }
 
   /** HTTP downloads get a second try; a failed yt-dlp run is slow and rarely passes the next time. */

@@ -28,21 +28,11 @@ export async function buildArchive(request: ArchiveRequest, signal: AbortSignal)
   const spool = (checkpoint: ExportCheckpoint, kind: 'items' | 'media' | 'errors') =>
     folder.spool(checkpoint.collection, kind, checkpoint.spoolAttempt);
 
-  // Media names per item, for the HTML viewer; one small record per file.
-  const mediaByItem = new Map<string, Map<string, string[]>>();
-  for (const checkpoint of checkpoints) {
-    const byItem = new Map<string, string[]>();
-    for await (const record of spool(checkpoint, 'media').records<MediaRecord>()) {
-      byItem.set(record.itemId, [...(byItem.get(record.itemId) ?? []), record.name]);
-    }
-    mediaByItem.set(checkpoint.collection, byItem);
-  }
-
   const sources: CollectionSource[] = checkpoints.map((checkpoint) => ({
     name: checkpoint.collection,
     count: checkpoint.itemCount,
     items: () => spool(checkpoint, 'items').records<SpooledItem>(),
-    mediaOf: (itemId) => mediaByItem.get(checkpoint.collection)?.get(itemId) ?? [],
+    media: () => spool(checkpoint, 'media').records<MediaRecord>(),
   }));
 
   const zip = new ZipWriter(request.target);

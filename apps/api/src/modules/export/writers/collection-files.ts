@@ -1,5 +1,6 @@
 import type { ExportFormat } from '@app/contracts';
 import type { JsonObject } from '@app/platform-adapters';
+import type { MediaRecord } from '../pipeline/media-fetcher';
 import type { SpooledItem } from '../pipeline/spooled-item';
 import { csvRow } from './csv';
 import { flatten } from './flatten';
@@ -16,8 +17,8 @@ export interface CollectionSource {
   name: string;
   count: number;
   items: () => AsyncIterable<SpooledItem>;
-  /** Archive paths of the media files of each item, by item id. */
-  mediaOf?: (itemId: string) => string[];
+  /** The collection's downloaded media, in the same order as its items. */
+  media?: () => AsyncIterable<MediaRecord>;
 }
 
 const HTML_PAGE_SIZE = 500;
@@ -110,8 +111,9 @@ async function* htmlViewer(collections: CollectionSource[], title: string): Asyn
         htmlPage(`${title}: ${collection.name} (${page}/${pages})`, body, '<a href="../index.html">All collections</a>'),
       );
     };
+    const media = mediaWalker(collection);
     for await (const item of collection.items()) {
-      sections.push(itemSection(item, collection.mediaOf?.(item.id) ?? []));
+      sections.push(itemSection(item, await media.namesFor(item.id)));
       if (sections.length === HTML_PAGE_SIZE && page < pages) {
         yield pageFile();
         sections = [];
@@ -120,6 +122,35 @@ async function* htmlViewer(collections: CollectionSource[], title: string): Asyn
     }
     yield pageFile();
   }
+}
+
+/**
+ * Media records come in item order, so one pass over both streams pairs them (a merge join) and
+ * memory holds one record, not a map of every media file.
+ */
+function mediaWalker(collection: CollectionSource): { namesFor(itemId: string): Promise<string[]> } {
+  const records = collection.media?.()[Symbol.asyncIterator]();
+  let head: MediaRecord | undefined;
+  let ended = !records;
+  return {
+    async namesFor(itemId) {
+      const names: string[] = [];
+      while (!ended) {
+        if (!head) {
+          const next = await (records as AsyncIterator<MediaRecord>).next();
+          if (next.done) {
+            ended = true;
+            break;
+          }
+          head = next.value;
+        }
+        if (head.itemId !== itemId) break;
+        names.push(head.name);
+        head = undefined;
+      }
+      return names;
+    },
+  };
 }
 
 function itemSection(item: SpooledItem, media: string[]): string {
