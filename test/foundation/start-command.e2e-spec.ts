@@ -36,7 +36,7 @@ describe('The start command', () => {
 
   it('serves a healthy service with nothing configured and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const service = startBuiltService({ DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
+    const service = startBuiltService({ DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'info' });
     try {
       let res: request.Response | undefined;
       for (let attempt = 0; attempt < 120 && res?.status !== 200; attempt += 1) {
@@ -47,6 +47,22 @@ describe('The start command', () => {
       }
       expect(res?.body.data).toMatchObject({ status: 'healthy', services: { redis: 'not configured' } });
       expect(service.output()).toContain(`listening on http://localhost:${port}`);
+
+      // Credentials never reach the logs: headers, query parameters and cookies are redacted.
+      await request(`http://127.0.0.1:${port}`)
+        .get('/api/auth/me?token=link-secret-1&code=oauth-code-2&state=state-3&page=2')
+        .set('Authorization', 'Bearer header-secret-4')
+        .set('Cookie', 'session=cookie-secret-5')
+        .set('X-Request-Id', 'log-check-1');
+      for (let attempt = 0; attempt < 40 && !service.output().includes('log-check-1'); attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const logLine = service.output().split('\n').find((line) => line.includes('log-check-1')) ?? '';
+      expect(JSON.parse(logLine)).toMatchObject({ req: { id: 'log-check-1', method: 'GET' }, res: { statusCode: 401 } });
+      expect(logLine).toContain('page=2');
+      for (const secret of ['link-secret-1', 'oauth-code-2', 'state-3', 'header-secret-4', 'cookie-secret-5']) {
+        expect(service.output()).not.toContain(secret);
+      }
     } finally {
       service.child.kill('SIGTERM');
     }
