@@ -5,23 +5,24 @@ const MAX_ENTRIES = 256;
 
 /**
  * The account's channel (`channels.list mine=true`), remembered for a few minutes per connection and
- * access token, so one export asks for it once: the connect check, `profile`, `videos` (the uploads
+ * grant, so one export asks for it once: the connect check, `profile`, `videos` (the uploads
  * playlist id) and `comments` (the channel id) each need it, and each ask costs a unit. Keyed by the
- * access token's hash as well as the connection, so a reconnect to another Google account never sees
- * the old channel. Concurrent asks share one request; failures are not remembered.
+ * connection and the hash of its grant's token (the refresh token, else the access token), so a token
+ * refresh keeps the entry while a reconnect to another Google account, which brings another grant,
+ * never sees the old channel. Concurrent asks share one request; failures are not remembered.
  */
 export class ChannelMemo<T> {
   private readonly entries = new Map<string, { expiresAt: number; value: Promise<T> }>();
 
-  get(connectionId: string, accessToken: string, load: () => Promise<T>): Promise<T> {
-    const key = this.key(connectionId, accessToken);
+  get(connectionId: string, grantToken: string, load: () => Promise<T>): Promise<T> {
+    const key = this.key(connectionId, grantToken);
     const found = this.entries.get(key);
     if (found && found.expiresAt > Date.now()) return found.value;
     return this.remember(key, load());
   }
 
-  set(connectionId: string, accessToken: string, value: T): void {
-    void this.remember(this.key(connectionId, accessToken), Promise.resolve(value));
+  set(connectionId: string, grantToken: string, value: T): void {
+    void this.remember(this.key(connectionId, grantToken), Promise.resolve(value));
   }
 
   private remember(key: string, value: Promise<T>): Promise<T> {
@@ -38,7 +39,7 @@ export class ChannelMemo<T> {
     return value;
   }
 
-  private key(connectionId: string, accessToken: string): string {
-    return `${connectionId}\u0000${createHash('sha256').update(accessToken).digest('base64url')}`;
+  private key(connectionId: string, grantToken: string): string {
+    return `${connectionId}\u0000${createHash('sha256').update(grantToken).digest('base64url')}`;
   }
 }

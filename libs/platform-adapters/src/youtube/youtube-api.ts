@@ -35,9 +35,12 @@ export class YouTubeApi {
       if (!channel) throw new AccountUnavailableError('youtube', 'no_channel', 'this Google account has no YouTube channel');
       return channel;
     };
-    if (!fresh) return this.channels.get(ctx.connectionId, credentials.accessToken, load);
+    // Remembered per grant: the refresh token outlives the access tokens it mints, so a refresh mid-export
+    // (same grant, same channel) does not cost another channels.list.
+    const grant = credentials.refreshToken ?? credentials.accessToken;
+    if (!fresh) return this.channels.get(ctx.connectionId, grant, load);
     const channel = await load();
-    this.channels.set(ctx.connectionId, credentials.accessToken, channel);
+    this.channels.set(ctx.connectionId, grant, channel);
     return channel;
   }
 

@@ -336,6 +336,16 @@ describe('YouTube export collections (platform sandbox)', () => {
       expect(sandbox.admin.log().counts['oauth.token']).toBe(1);
     });
 
+    it('keeps the channel it read across a refresh: the next collection does not ask for it again', async () => {
+      const adapter = newAdapter();
+      const { ctx } = connect('alice');
+      sandbox.admin.expireTokens({ account: 'alice', afterCalls: 2 });
+      await pull(adapter, ctx, plan(adapter, 'videos'));
+      await pull(adapter, ctx, plan(adapter, 'comments'));
+      expect(sandbox.admin.log().counts['oauth.token']).toBe(1);
+      expect(served('channels.list')).toBe(1);
+    });
+
     it('stops with CredentialsRejectedError when the grant was revoked', async () => {
       const adapter = newAdapter();
       const { ctx } = connect('alice');
