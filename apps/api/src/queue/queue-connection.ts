@@ -7,6 +7,21 @@ import { redisOptionsFromUrl } from '../redis/redis-options';
 export const QUEUE_PREFIX = 'star-export';
 
 /**
+ * NOTIFY does not cross pglite-socket connections, so an embedded worker finds new jobs only by
+ * polling each time its blocking wait ends (drainDelay). BullMQ's PostgreSQL backend, though, waits
+ * until the next delayed job is due whenever there is one, for up to an hour: a single parked export
+ * (spent quota, a long rate limit) would hold every new export in the queue that long. Capping the
+ * wait keeps embedded pickup at about a second.
+ */
+const EMBEDDED_MAX_BLOCK_SECONDS = 1;
+
+const pollingPostgresBackend: typeof createPostgresBackend = (name, opts, factoryOpts) => {
+  const backend = createPostgresBackend(name, opts, factoryOpts);
+  Object.defineProperty(backend, 'maximumBlockTimeout', { value: EMBEDDED_MAX_BLOCK_SECONDS });
+  return backend;
+};
+
+/**
  * BullMQ runs on Redis when REDIS_URL is set, otherwise on PostgreSQL (the embedded database or
  * DATABASE_URL). The backend factory is process-wide in BullMQ and is read when a Queue or Worker is
  * constructed, so it is chosen here, before @nestjs/bullmq builds any of them.
@@ -21,7 +36,7 @@ export function queueOptions(config: AppConfig, endpoint: PostgresEndpoint): Que
       connection: { ...redisOptionsFromUrl(config.redisUrl), enableOfflineQueue: false },
     };
   }
-  setDefaultBackendFactory(createPostgresBackend);
+  setDefaultBackendFactory(endpoint.embedded ? pollingPostgresBackend : createPostgresBackend);
   return {
     prefix: QUEUE_PREFIX,
     connection: {
