@@ -115,8 +115,10 @@ export class ExportService {
     }
     // A queued job never starts (the worker checks the row); a running one stops before its next call.
     this.events.requestCancel({ exportId: id });
-    await this.queue.remove(id).catch(() => undefined);
-    if (job.status === 'queued') {
+    const removed = await this.queue.remove(id).catch(() => 0);
+    // Only a worker that is running the export announces the cancel itself. A queue job that could be
+    // removed was waiting or parked (delayed after a rate limit or spent quota): nobody else will.
+    if (job.status === 'queued' || removed === 1) {
       this.events.publish({ userId, name: 'export:cancelled', payload: { jobId: id, platform: job.platform } });
     }
   }
