@@ -13,6 +13,8 @@ export interface PipelineJob {
   maxRecords?: number;
   includeMedia: boolean;
   startedAt: Date;
+  /** The progress the export already showed; a resumed run never reports less. */
+  progress?: number;
 }
 
 export interface PipelineDeps {
@@ -47,12 +49,15 @@ const MEDIA_TYPES: Record<string, string> = {
  */
 export class ExportPipeline {
   private readonly checkpoints = new Map<string, ExportCheckpoint>();
+  private shownProgress: number;
 
   constructor(
     private readonly job: PipelineJob,
     private readonly plans: CollectionPlan[],
     private readonly deps: PipelineDeps,
-  ) {}
+  ) {
+    this.shownProgress = job.progress ?? 0;
+  }
 
   async run(): Promise<ExportCheckpoint[]> {
     await this.deps.folder.create();
@@ -145,19 +150,26 @@ export class ExportPipeline {
   private progress(): ProgressFields {
     const processedItems = this.processed();
     let known = 0;
-    let unknown = false;
+    let sized = 0;
     for (const plan of this.plans) {
       const checkpoint = this.checkpoints.get(plan.collection);
       if (checkpoint?.done) known += checkpoint.itemCount;
       else if (checkpoint?.totalEstimate != null) known += Math.max(checkpoint.totalEstimate, checkpoint.itemCount);
-      else unknown = true;
+      else continue;
+      sized += 1;
     }
+    const unknown = sized < this.plans.length;
     let totalItems: number | null = unknown && known === 0 ? null : Math.max(known, processedItems);
     if (totalItems !== null && this.job.maxRecords !== undefined) totalItems = Math.min(totalItems, this.job.maxRecords);
     const allDone = this.plans.every((plan) => this.checkpoints.get(plan.collection)?.done);
-    const ratio = totalItems ? processedItems / totalItems : 0;
-    // 100 is kept for a written archive; collecting ends at 99.
-    const progress = allDone ? 99 : Math.min(99, Math.floor(ratio * 100));
+    let ratio = totalItems ? processedItems / totalItems : 0;
+    // A collection not sized yet is still to do: it counts as an equal share, so that finishing the
+    // first collection does not read as nearly done (unless maxRecords already fixes the total).
+    if (unknown && totalItems !== this.job.maxRecords) ratio *= sized / this.plans.length;
+    // 100 is kept for a written archive; collecting ends at 99. Never less than already shown: a total
+    // that grows (a collection sized late, a raised estimate) must not move the progress bar back.
+    const progress = Math.max(this.shownProgress, allDone ? 99 : Math.min(99, Math.floor(ratio * 100)));
+    this.shownProgress = progress;
     const elapsed = Date.now() - this.job.startedAt.getTime();
     const estimatedCompletion =
       totalItems && processedItems > 0 && ratio < 1 ? new Date(Date.now() + (elapsed / processedItems) * (totalItems - processedItems)) : null;

@@ -104,7 +104,14 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     const folder = new WorkFolder(this.config.storageDir, row.id);
     const plans = plannedCollections(connection.adapter, row.options);
     const pipeline = new ExportPipeline(
-      { exportId: row.id, attempt: row.attempt, maxRecords: row.options.maxRecords, includeMedia: row.options.includeMedia === true, startedAt: row.startedAt ?? new Date() },
+      {
+        exportId: row.id,
+        attempt: row.attempt,
+        maxRecords: row.options.maxRecords,
+        includeMedia: row.options.includeMedia === true,
+        startedAt: row.startedAt ?? new Date(),
+        progress: row.progress,
+      },
       plans,
       {
         adapter: connection.adapter,
