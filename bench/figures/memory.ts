@@ -1,0 +1,93 @@
+import type { BenchContext } from '../lib/context';
+import { bootService } from '../lib/context';
+import { withDatabase, creditYouTubeQuota } from '../lib/db';
+import { serviceExport } from '../lib/export-run';
+import { RssSampler } from '../lib/proc';
+import { minimumUnits } from '../lib/sandbox';
+import { ratio } from '../lib/stats';
+import { exportTimeoutMs } from './throughput';
+
+export interface MemoryRun {
+  items: number;
+  /** RSS just before the export started. */
+  startRssBytes: number;
+  /** Peak RSS during the export: VmHWM reset at the start, else the highest 50 ms sample. */
+  peakRssBytes: number;
+  sampledPeakRssBytes: number;
+  ms: number;
+  itemsPerSecond: number;
+  /** Platform units the sandbox counted for this export. */
+  units: number;
+  quotaCredited: number;
+}
+
+export interface MemoryResult {
+  method: 'VmHWM' | 'sampled';
+  small: MemoryRun;
+  big: MemoryRun;
+  /** peak(big) ÷ peak(small). */
+  ratio: number;
+  /** (peak(big) − peak(small)) ÷ (big − small items). */
+  bytesPerItem: number;
+}
+
+/** The service's own ledger allows 10,000 YouTube units per user per day (Google's default). */
+const SERVICE_DAILY_UNITS = 10_000;
+
+/**
+ * Figure 2: peak RSS of one fresh service process during a small export, then during a big one.
+ * The kernel's high-water mark (VmHWM) is reset right before each export starts.
+ */
+export async function memoryFigure(ctx: BenchContext, small: number, big: number): Promise<MemoryResult> {
+  const running = await bootService(ctx, 'memory');
+  let method: MemoryResult['method'] = 'VmHWM';
+  try {
+    const measure = async (items: number): Promise<MemoryRun> => {
+      const needed = minimumUnits(items) + 10;
+      let credited = 0;
+      let sampler: RssSampler | undefined;
+      let startRss = 0;
+      const run = await serviceExport(ctx, running, {
+        videos: items,
+        format: 'json',
+        timeoutMs: exportTimeoutMs(items, 0),
+        beforeStart: async (user) => {
+          if (needed > SERVICE_DAILY_UNITS - 10) {
+            credited = needed;
+            await withDatabase(running.dataDir, (client) => creditYouTubeQuota(client, user.id, needed));
+          }
+        },
+        onStart: () => {
+          startRss = running.service.rss() ?? 0;
+          if (!running.service.resetPeakRss()) method = 'sampled';
+          sampler = new RssSampler(running.service.pid, 50);
+        },
+      });
+      const sampled = sampler?.stop() ?? 0;
+      const hwm = running.service.peakRss() ?? 0;
+      const peak = method === 'VmHWM' ? Math.max(hwm, sampled) : sampled;
+      ctx.log(`  ${items} items: peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (start ${(startRss / 2 ** 20).toFixed(0)} MiB), ${(run.ms / 1000).toFixed(1)} s`);
+      return {
+        items,
+        startRssBytes: startRss,
+        peakRssBytes: peak,
+        sampledPeakRssBytes: sampled,
+        ms: run.ms,
+        itemsPerSecond: run.itemsPerSecond,
+        units: run.units,
+        quotaCredited: credited,
+      };
+    };
+    const smallRun = await measure(small);
+    const bigRun = await measure(big);
+    return {
+      method,
+      small: smallRun,
+      big: bigRun,
+      ratio: ratio(bigRun.peakRssBytes, smallRun.peakRssBytes),
+      bytesPerItem: (bigRun.peakRssBytes - smallRun.peakRssBytes) / (big - small),
+    };
+  } finally {
+    await running.service.stop();
+  }
+}

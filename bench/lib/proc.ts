@@ -1,0 +1,56 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+
+/** Memory of another process, from /proc (Linux). */
+
+function statusField(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const rssBytes = (pid: number): number | undefined => statusField(pid, 'VmRSS');
+
+/** Peak resident set size since start or since the last resetPeakRss. */
+export const peakRssBytes = (pid: number): number | undefined => statusField(pid, 'VmHWM');
+
+/** Resets VmHWM to the current RSS (`echo 5 > /proc/<pid>/clear_refs`); false when not allowed. */
+export function resetPeakRss(pid: number): boolean {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Samples RSS every `intervalMs` until stopped; the kernel's VmHWM catches what sampling misses. */
+export class RssSampler {
+  private maxBytes = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly pid: number,
+    intervalMs = 50,
+  ) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+  }
+
+  get max(): number {
+    return this.maxBytes;
+  }
+
+  stop(): number {
+    clearInterval(this.timer);
+    this.sample();
+    return this.maxBytes;
+  }
+
+  private sample(): void {
+    const rss = rssBytes(this.pid);
+    if (rss !== undefined && rss > this.maxBytes) this.maxBytes = rss;
+  }
+}

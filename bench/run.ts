@@ -1,0 +1,474 @@
+/**
+ * `npm run bench` (`-- --quick` for the short version): Star Export against the platform sandbox on
+ * loopback, every figure a ratio of two contenders measured side by side in the same run. Prints a
+ * table and writes bench/results.json. See "Benchmarks" in README.md.
+ */
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { apiOverheadFigure, ApiOverheadResult } from './figures/api-overhead';
+import { downloadFigure, DownloadResult } from './figures/download';
+import { memoryFigure, MemoryResult } from './figures/memory';
+import { quotaKillFigure, KillResult } from './figures/quota-kill';
+import { ThroughputCell, ThroughputCellResult, throughputFigure } from './figures/throughput';
+import { BenchContext, RunningService, bootService } from './lib/context';
+import { planCpus } from './lib/cpu';
+import { Format, serviceExport } from './lib/export-run';
+import { Row, count, fixed, int, markdownTable, mib, ms, textTable } from './lib/report';
+import { minimumUnits, startBenchSandbox } from './lib/sandbox';
+import { median, percentile, round } from './lib/stats';
+
+const FIGURES = ['throughput', 'memory', 'api', 'kill', 'download'] as const;
+type FigureName = (typeof FIGURES)[number];
+
+interface Plan {
+  mode: 'full' | 'quick';
+  warmupItems: number;
+  throughput: ThroughputCell[];
+  /** big: a fixed size, or 'fit' to pick the largest that fits the time budget (at most 1,000,000). */
+  memory: { small: number; big: number | 'fit'; minBig: number };
+  budgetSeconds: number;
+  api: { connections: number; seconds: number; warmupSeconds: number; reps: number; initialUsers: number };
+  kill: { items: number } | null;
+  download: { bytes: number; reps: number };
+}
+
+interface Args {
+  quick: boolean;
+  only: Set<FigureName>;
+  writeReadme: boolean;
+  keep: boolean;
+  logLevel: string;
+  output: string;
+  overrides: Map<string, string>;
+}
+
+const ROOT = resolve(__dirname, '../../..');
+
+function parseArgs(argv: string[]): Args {
+  const overrides = new Map<string, string>();
+  for (const arg of argv) {
+    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new Error(`unknown argument ${arg} (see README.md, Benchmarks)`);
+    overrides.set(match[1], match[2] ?? 'true');
+  }
+  const only = overrides.get('only');
+  const chosen = only ? only.split(',').map((name) => name.trim()) : [...FIGURES];
+  for (const name of chosen) if (!FIGURES.includes(name as FigureName)) throw new Error(`--only: unknown figure ${name}; choose from ${FIGURES.join(', ')}`);
+  return {
+    quick: overrides.has('quick'),
+    only: new Set(chosen as FigureName[]),
+    writeReadme: overrides.has('write-readme'),
+    keep: overrides.has('keep'),
+    logLevel: overrides.get('log-level') ?? 'info',
+    output: resolve(ROOT, overrides.get('output') ?? 'bench/results.json'),
+    overrides,
+  };
+}
+
+const numberList = (value: string | undefined): number[] | undefined =>
+  value === undefined ? undefined : value.split(',').map((n) => Number.parseInt(n.replace(/_/g, ''), 10));
+
+function makePlan(args: Args): Plan {
+  const o = args.overrides;
+  const num = (name: string): number | undefined => numberList(o.get(name))?.[0];
+  const formats: Format[] = ['json', 'csv'];
+  if (args.quick) {
+    const reps = num('reps') ?? 2;
+    return {
+      mode: 'quick',
+      warmupItems: 500,
+      throughput: [
+        ...(numberList(o.get('items')) ?? [2_000]).flatMap((items) => formats.map((format) => ({ items, latencyMs: 0, format, reps }))),
+        { items: num('latency-items') ?? 300, latencyMs: 100, format: 'json' as const, reps },
+      ],
+      memory: { small: num('memory-small') ?? 1_000, big: num('memory-items') ?? 10_000, minBig: 10_000 },
+      budgetSeconds: 120,
+      api: { connections: 10, seconds: 3, warmupSeconds: 1, reps, initialUsers: 40 },
+      kill: o.has('kill-items') ? { items: num('kill-items') ?? 2_000 } : null,
+      download: { bytes: 2 ** 30, reps: num('reps') ?? 1 },
+    };
+  }
+  const reps = num('reps') ?? 3;
+  const sizes = numberList(o.get('items')) ?? [10_000, 100_000];
+  return {
+    mode: 'full',
+    warmupItems: 1_000,
+    throughput: [
+      ...sizes.flatMap((items) => formats.map((format) => ({ items, latencyMs: 0, format, reps: items >= 100_000 ? (num('big-reps') ?? 1) : reps }))),
+      ...formats.map((format) => ({ items: num('latency-items') ?? 2_000, latencyMs: 100, format, reps })),
+    ],
+    memory: { small: num('memory-small') ?? 10_000, big: num('memory-items') ?? 'fit', minBig: 100_000 },
+    budgetSeconds: 900,
+    api: { connections: 10, seconds: 10, warmupSeconds: 3, reps, initialUsers: 100 },
+    kill: { items: num('kill-items') ?? 10_000 },
+    download: { bytes: 2 ** 30, reps },
+  };
+}
+
+interface Results {
+  schema: 1;
+  generatedAt: string;
+  mode: 'full' | 'quick';
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  memoryBytes: number;
+  kernel: string;
+  pinning: { pinned: boolean; note: string };
+  logLevel: string;
+  durationSeconds: number;
+  plan: Plan;
+  figures: {
+    throughput?: ReturnType<typeof throughputSummary>;
+    memory?: MemoryResult;
+    apiOverhead?: ApiOverheadResult;
+    quota?: { faultFree: ReturnType<typeof quotaSummary>; kill?: KillResult; killSkipped?: string };
+    progress?: ReturnType<typeof progressSummary>;
+    download?: DownloadResult;
+  };
+  errors: Record<string, string>;
+  notes: string[];
+  table: Row[];
+}
+
+/**
+ * The big size of figure 2. With 'fit': the largest multiple of 50,000 (at most 1,000,000) that the
+ * service's measured throughput can export in what is left of the time budget, after a boot and the
+ * small export; never below `minBig`, even when that overruns the budget.
+ */
+function memorySize(plan: Plan, cells: ThroughputCellResult[], bootSeconds: number, elapsedSeconds: number): { items: number; why: string } {
+  if (plan.memory.big !== 'fit') return { items: plan.memory.big, why: 'size given' };
+  const measured = cells.filter((cell) => cell.latencyMs === 0 && cell.format === 'json');
+  const largest = Math.max(0, ...measured.map((cell) => cell.items));
+  const rate = median(measured.filter((cell) => cell.items === largest).flatMap((cell) => cell.service.map((run) => run.itemsPerSecond)));
+  if (!Number.isFinite(rate)) return { items: plan.memory.minBig, why: 'no throughput measured to size it by' };
+  const margin = 30;
+  const left = plan.budgetSeconds - elapsedSeconds - margin - bootSeconds - plan.memory.small / rate - 5;
+  const fits = Math.floor((left * rate) / 50_000) * 50_000;
+  const items = Math.min(1_000_000, Math.max(plan.memory.minBig, fits));
+  const why =
+    items === 1_000_000
+      ? 'fits the time budget'
+      : `1,000,000 would take about ${Math.round(1_000_000 / rate)} s at the measured ${Math.round(rate)} items/s; ${Math.max(0, Math.round(left))} s were left of the ${plan.budgetSeconds} s budget`;
+  return { items, why };
+}
+
+function throughputSummary(cells: ThroughputCellResult[]) {
+  return cells.map((cell) => ({
+    items: cell.items,
+    latencyMs: cell.latencyMs,
+    format: cell.format,
+    reps: cell.reps,
+    serviceItemsPerSecond: round(cell.serviceItemsPerSecond, 1),
+    baselineItemsPerSecond: round(cell.baselineItemsPerSecond, 1),
+    ratio: round(cell.ratio, 3),
+    serviceRuns: cell.service.map((run) => ({
+      itemsPerSecond: round(run.itemsPerSecond, 1),
+      ms: run.ms,
+      units: run.units,
+      firstProgressMs: run.firstProgressMs,
+      archiveBytes: run.archiveBytes,
+      completedBy: run.viaPoll ? 'poll' : 'socket',
+    })),
+    baselineRuns: cell.baseline.map((run) => ({ itemsPerSecond: round(run.itemsPerSecond, 1), ms: run.ms, units: run.units, firstPageMs: round(run.firstPageMs, 1), archiveBytes: run.archiveBytes })),
+  }));
+}
+
+function quotaSummary(cells: ThroughputCellResult[], memory?: MemoryResult) {
+  const bySize = new Map<number, number[]>();
+  for (const cell of cells) for (const run of cell.service) bySize.set(cell.items, [...(bySize.get(cell.items) ?? []), run.units]);
+  for (const run of memory ? [memory.small, memory.big] : []) bySize.set(run.items, [...(bySize.get(run.items) ?? []), run.units]);
+  return [...bySize.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([items, units]) => ({
+      items,
+      exports: units.length,
+      minimumUnits: minimumUnits(items),
+      unitsMedian: median(units),
+      unitsMax: Math.max(...units),
+      quotaEfficiency: round(minimumUnits(items) / median(units), 4),
+      worstQuotaEfficiency: round(minimumUnits(items) / Math.max(...units), 4),
+    }));
+}
+
+function progressSummary(cells: ThroughputCellResult[]) {
+  const byLatency = new Map<number, ThroughputCellResult[]>();
+  for (const cell of cells) byLatency.set(cell.latencyMs, [...(byLatency.get(cell.latencyMs) ?? []), cell]);
+  return [...byLatency.entries()].map(([latencyMs, group]) => {
+    // The smallest size at this latency: the progress figures do not depend on the size.
+    const items = Math.min(...group.map((cell) => cell.items));
+    const chosen = group.filter((cell) => cell.items === items);
+    const service = chosen.flatMap((cell) => cell.service);
+    const pages = service.flatMap((run) => run.pageEventLatencyMs);
+    const firstProgressMs = median(service.map((run) => run.firstProgressMs));
+    const firstPageMs = median(chosen.flatMap((cell) => cell.baseline.map((run) => run.firstPageMs)));
+    return {
+      latencyMs,
+      items,
+      exports: service.length,
+      firstProgressMs: round(firstProgressMs, 1),
+      baselineFirstPageMs: round(firstPageMs, 1),
+      ratio: round(firstProgressMs / firstPageMs, 2),
+      pages: pages.length,
+      pageEventP50Ms: round(percentile(pages, 50), 1),
+      pageEventP99Ms: round(percentile(pages, 99), 1),
+      pageEventMaxMs: pages.length ? Math.max(...pages) : Number.NaN,
+    };
+  });
+}
+
+function tableRows(results: Results): Row[] {
+  const rows: Row[] = [];
+  const f = results.figures;
+  for (const cell of f.throughput ?? []) {
+    rows.push({
+      figure: '1',
+      what: `Export throughput, ${cell.format}, ${cell.latencyMs} ms/page`,
+      sizes: `${count(cell.items)} items ×${cell.reps}`,
+      service: `${int(cell.serviceItemsPerSecond)} items/s`,
+      reference: `${int(cell.baselineItemsPerSecond)} items/s minimal script`,
+      ratio: fixed(cell.ratio),
+    });
+  }
+  if (f.memory) {
+    const m = f.memory;
+    rows.push({
+      figure: '2',
+      what: `Peak RSS during an export (${m.method})`,
+      sizes: `${count(m.big.items)} vs ${count(m.small.items)} items`,
+      service: mib(m.big.peakRssBytes),
+      reference: `${mib(m.small.peakRssBytes)} at ${count(m.small.items)}`,
+      ratio: `${fixed(m.ratio)} (${int(m.bytesPerItem)} B/item)`,
+    });
+  }
+  if (f.apiOverhead) {
+    const a = f.apiOverhead;
+    const sizes = `${a.connections} conns, ${a.durationSeconds} s ×${a.service.length}`;
+    const non2xx = a.service.reduce((sum, run) => sum + run.non2xx, 0);
+    rows.push({
+      figure: '3',
+      what: 'GET /api/export/:id, requests/s',
+      sizes,
+      service: `${int(a.serviceRps)} req/s${non2xx ? ` (${non2xx} non-2xx)` : ''}`,
+      reference: `${int(a.bareRps)} req/s bare node:http`,
+      ratio: fixed(a.rpsRatio),
+    });
+    rows.push({
+      figure: '3',
+      what: 'GET /api/export/:id, p99 latency',
+      sizes,
+      service: ms(a.serviceP99Ms),
+      reference: `${ms(a.bareP99Ms)} bare node:http`,
+      ratio: fixed(a.p99Ratio),
+    });
+  }
+  if (f.quota) {
+    for (const q of f.quota.faultFree) {
+      rows.push({
+        figure: '4',
+        what: 'Quota efficiency, fault-free',
+        sizes: `${count(q.items)} items ×${q.exports}`,
+        service: `${int(q.unitsMedian)} units counted`,
+        reference: `${int(q.minimumUnits)} units minimum`,
+        ratio: fixed(q.quotaEfficiency, 3),
+      });
+    }
+    if (f.quota.kill) {
+      const k = f.quota.kill;
+      rows.push({
+        figure: '4',
+        what: 'Quota efficiency, kill -9 at 50 % + restart',
+        sizes: `${count(k.items)} items ×1`,
+        service: `${int(k.units)} units counted`,
+        reference: `${int(k.minimumUnits)} units minimum`,
+        ratio: fixed(k.quotaEfficiency, 3),
+      });
+    } else {
+      rows.push({ figure: '4', what: 'Quota efficiency, kill -9 at 50 % + restart', sizes: '–', service: 'not run', reference: f.quota.killSkipped ?? '', ratio: '–' });
+    }
+  }
+  for (const p of f.progress ?? []) {
+    rows.push({
+      figure: '5',
+      what: `First progress event after start, ${p.latencyMs} ms/page`,
+      sizes: `${count(p.items)} items ×${p.exports}`,
+      service: ms(p.firstProgressMs),
+      reference: `${ms(p.baselineFirstPageMs)} script's first page`,
+      ratio: fixed(p.ratio),
+    });
+    rows.push({
+      figure: '5',
+      what: `Progress event latency p50 / p99, ${p.latencyMs} ms/page`,
+      sizes: `${count(p.pages)} pages`,
+      service: `${int(p.pageEventP50Ms)} / ${int(p.pageEventP99Ms)} ms`,
+      reference: 'page served → event received',
+      ratio: '–',
+    });
+  }
+  if (f.download) {
+    const d = f.download;
+    rows.push({
+      figure: '6',
+      what: 'Download of a 1 GiB archive',
+      sizes: `${(d.bytes / 2 ** 30).toFixed(2)} GiB ×${d.service.length}`,
+      service: `${int(d.serviceMBps)} MB/s (RSS +${mib(d.serviceRssDeltaBytes)})`,
+      reference: `${int(d.bareMBps)} MB/s bare fs stream`,
+      ratio: fixed(d.ratio),
+    });
+  }
+  for (const [figure, message] of Object.entries(results.errors)) {
+    rows.push({ figure: '!', what: `${figure} failed`, sizes: '', service: message.split('\n')[0].slice(0, 80), reference: '', ratio: '–' });
+  }
+  return rows;
+}
+
+function summaryLine(results: Results): string {
+  return (
+    `${results.generatedAt.slice(0, 16).replace('T', ' ')} UTC, ${results.mode} run, Node ${results.node}, ${results.cpus} cores (${results.cpuModel}), ` +
+    `${results.pinning.note}, ${Math.round(results.durationSeconds)} s`
+  );
+}
+
+const README_START = '<!-- bench:results:start -->';
+const README_END = '<!-- bench:results:end -->';
+
+function writeReadme(results: Results): void {
+  const path = join(ROOT, 'README.md');
+  const text = readFileSync(path, 'utf8');
+  const start = text.indexOf(README_START);
+  const end = text.indexOf(README_END);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} block`);
+  const notes = results.notes.map((note) => `- ${note}\n`).join('');
+  const block = `${README_START}\nLatest run: ${summaryLine(results)}.\n\n${markdownTable(results.table)}\n${notes ? `\n${notes}` : ''}`;
+  writeFileSync(path, text.slice(0, start) + block + text.slice(end));
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const plan = makePlan(args);
+  const started = Date.now();
+  const log = (line: string): void => {
+    process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  };
+  const cpu = planCpus();
+  log(`Star Export benchmarks, ${plan.mode} run: Node ${process.version}, ${cpus().length} cores; ${cpu.note}`);
+
+  const sizes = [plan.warmupItems, ...plan.throughput.map((cell) => cell.items), plan.memory.small, plan.kill?.items ?? 0, 1_000];
+  const sandbox = await startBenchSandbox(sizes.filter((size) => size > 0));
+  const workDir = mkdtempSync(join(tmpdir(), 'se-bench-'));
+  const ctx: BenchContext = { root: ROOT, distDir: join(ROOT, 'dist/bench/bench'), workDir, cpu, quick: args.quick, logLevel: args.logLevel, sandbox, log };
+  log(`sandbox on ${sandbox.url}; scratch in ${workDir}`);
+
+  const results: Results = {
+    schema: 1,
+    generatedAt: new Date().toISOString(),
+    mode: plan.mode,
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryBytes: totalmem(),
+    kernel: release(),
+    pinning: { pinned: cpu.pinned, note: cpu.note },
+    logLevel: args.logLevel,
+    durationSeconds: 0,
+    plan,
+    figures: {},
+    errors: {},
+    notes: [],
+    table: [],
+  };
+  const attempt = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+    log(`${name}`);
+    try {
+      return await work();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      results.errors[name] = message;
+      log(`${name} FAILED: ${message}`);
+      return undefined;
+    }
+  };
+
+  let cells: ThroughputCellResult[] = [];
+  let main: RunningService | undefined;
+  let bootSeconds = 15;
+  let memoryNote: string | undefined;
+  try {
+    if (args.only.has('throughput') || args.only.has('api') || args.only.has('download')) {
+      main = await bootService(ctx, 'main');
+      bootSeconds = main.bootMs / 1000;
+      if (args.only.has('throughput')) {
+        cells = (await attempt('Figure 1: export throughput (with figures 4 and 5)', () => throughputFigure(ctx, main as RunningService, plan.throughput, plan.warmupItems))) ?? [];
+      }
+      let sourceJobId = cells[0]?.service[0]?.jobId;
+      if (!sourceJobId && (args.only.has('api') || args.only.has('download'))) {
+        sourceJobId = (await serviceExport(ctx, main, { videos: 1_000, format: 'json', timeoutMs: 120_000 })).jobId;
+      }
+      if (args.only.has('api') && sourceJobId) {
+        const source = sourceJobId;
+        results.figures.apiOverhead = await attempt('Figure 3: API overhead', () => apiOverheadFigure(ctx, main as RunningService, source, plan.api));
+      }
+      if (args.only.has('download') && sourceJobId) {
+        const source = sourceJobId;
+        results.figures.download = await attempt('Figure 6: archive download', () => downloadFigure(ctx, main as RunningService, source, plan.download));
+      }
+      await main.service.stop();
+    }
+    if (args.only.has('kill')) {
+      if (plan.kill) {
+        const items = plan.kill.items;
+        const kill = await attempt('Figure 4: quota after kill -9', () => quotaKillFigure(ctx, items));
+        results.figures.quota = { faultFree: [], kill };
+      } else {
+        results.figures.quota = { faultFree: [], killSkipped: '--quick skips it (the restart waits out a 30 s queue lock)' };
+      }
+    }
+    if (args.only.has('memory')) {
+      const big = memorySize(plan, cells, bootSeconds, (Date.now() - started) / 1000);
+      log(`Figure 2 sizes: ${big.items} items (${big.why})`);
+      memoryNote = big.why;
+      results.figures.memory = await attempt('Figure 2: memory', () => memoryFigure(ctx, plan.memory.small, big.items));
+    }
+  } finally {
+    if (main?.service.running) await main.service.stop();
+    await sandbox.close();
+  }
+
+  if (cells.length > 0) {
+    results.figures.throughput = throughputSummary(cells);
+    results.figures.progress = progressSummary(cells);
+  }
+  if (cells.length > 0 || results.figures.memory || results.figures.quota) {
+    const faultFree = quotaSummary(cells, results.figures.memory);
+    results.figures.quota = {
+      ...(results.figures.quota ?? { killSkipped: '--only left it out' }),
+      faultFree,
+    };
+  }
+  if (memoryNote) results.notes.push(`Figure 2 big size: ${memoryNote}.`);
+  if (results.figures.memory?.big.quotaCredited) {
+    results.notes.push(
+      `Figure 2: the service allows 10,000 YouTube units per user per day; the ${count(results.figures.memory.big.items)}-item export needs ${count(minimumUnits(results.figures.memory.big.items))}, so the bench credited that user's quota ledger first.`,
+    );
+  }
+  if (!cpu.pinned) results.notes.push(cpu.note);
+  results.durationSeconds = (Date.now() - started) / 1000;
+  results.table = tableRows(results);
+
+  const temporary = `${args.output}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(results, null, 2)}\n`);
+  renameSync(temporary, args.output);
+  if (args.writeReadme) writeReadme(results);
+  if (!args.keep) rmSync(workDir, { recursive: true, force: true });
+
+  const notes = results.notes.map((note) => `  ${note}\n`).join('');
+  process.stdout.write(`\nStar Export benchmarks: ${summaryLine(results)}\n\n${textTable(results.table)}\n\n${notes}Wrote ${args.output}\n`);
+  if (results.durationSeconds > plan.budgetSeconds) log(`note: the run took ${Math.round(results.durationSeconds)} s, over its ${plan.budgetSeconds} s budget`);
+  process.exitCode = Object.keys(results.errors).length > 0 ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
