@@ -11,6 +11,18 @@ import type { ExportJob } from './export-job.entity';
 import { ExportService } from './export.service';
 
 const BEARER = /^Bearer (\S+)$/;
+const SAFE_FILE_NAME = /^[A-Za-z0-9._-]{1,100}$/;
+
+/**
+ * `attachment; filename="…"; filename*=UTF-8''…`, both forms always (RFC 6266 §4.3): the
+ * content-disposition package (res.download) leaves out filename* for Latin-1 names and drops the
+ * quotes from token-like ones. The name is ours, built from a platform name and a date; anything
+ * outside a plain file-name alphabet is refused rather than escaped.
+ */
+function attachment(fileName: string): string {
+  if (!SAFE_FILE_NAME.test(fileName)) throw new Error(`Unsafe download file name ${JSON.stringify(fileName)}`);
+  return `attachment; filename="${fileName}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
 
 /** Streams finished archives from disk, to the owner only, with Range support and a safe file name. */
 @Injectable()
@@ -33,19 +45,23 @@ export class ArchiveDownloads {
     const path = this.downloadable(job);
     const fileName = `${job.platform}-export-${(job.completedAt ?? job.createdAt).toISOString().slice(0, 10)}.zip`;
     await new Promise<void>((resolve, reject) => {
-      // Express's send handles Range (206/416), ETag and Last-Modified; res.download builds
-      // Content-Disposition with the content-disposition package.
-      response.download(
+      // Express's send handles Range (206/416), ETag, Last-Modified and the zip Content-Type.
+      response.sendFile(
         path,
-        fileName,
         {
           acceptRanges: true,
           cacheControl: false,
-          headers: { 'Cache-Control': 'private, no-store', 'X-Content-Type-Options': 'nosniff' },
+          headers: {
+            'Content-Disposition': attachment(fileName),
+            'Cache-Control': 'private, no-store',
+            'X-Content-Type-Options': 'nosniff',
+          },
         },
         (error?: Error & { status?: number; code?: string }) => {
           if (!error || response.headersSent || error.code === 'ECONNABORTED') return resolve();
           if (error.status === 416) {
+            // send has already set the archive's headers; this answer is the JSON envelope, not the file.
+            for (const name of ['Content-Disposition', 'Content-Type', 'ETag', 'Last-Modified']) response.removeHeader(name);
             response.status(416).json({ success: false, error: 'Range not satisfiable', code: ErrorCode.INVALID_FORMAT });
             return resolve();
           }
