@@ -196,6 +196,25 @@ describe('Connecting YouTube through the server-side OAuth flow', () => {
       expect(await connectionCount(h, user.session.user.id)).toBe(0);
     });
 
+    it('refuses, with 422, a consent that left out the YouTube scope', async () => {
+      const user = await newUser(h.t);
+      // Google's consent screen lets the user untick scopes one by one. An account that never granted
+      // the scope: with include_granted_scopes, an earlier grant would still count.
+      h.sandbox.admin.createAccount({ key: 'pia', videos: 1 });
+      h.sandbox.admin.setConsent({ account: 'pia', deniedScopes: [YOUTUBE_READONLY] });
+      let back: URL;
+      try {
+        back = await consent(await authorizationUrlOf(h, user));
+      } finally {
+        h.sandbox.admin.setConsent({ account: 'olga', deniedScopes: [] });
+      }
+      expect(back.searchParams.get('scope')).not.toContain(YOUTUBE_READONLY);
+      const res = await callback(h, back);
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ success: false, code: 'PLATFORM_TOKEN_REJECTED' });
+      expect(await connectionCount(h, user.session.user.id)).toBe(0);
+    });
+
     it('keeps the tokens it obtained unreadable at rest', async () => {
       expect(stored.length).toBeGreaterThanOrEqual(4);
       expectNoTokens(await dumpDatabase(h.t), stored.filter(Boolean));
