@@ -72,7 +72,7 @@ export async function downloadFigure(
   ctx: BenchContext,
   running: RunningService,
   sourceJobId: string,
-  options: { bytes: number; reps: number },
+  options: { bytes: number; reps: number; warmup: boolean },
 ): Promise<DownloadResult> {
   const dir = join(running.dataDir, 'exports', 'archives');
   mkdirSync(dir, { recursive: true });
@@ -91,8 +91,10 @@ export async function downloadFigure(
 
     const idleRss = running.service.rss() ?? 0;
     const sampler = new RssSampler(running.service.pid, 50);
-    await download(serviceUrl, auth, options.bytes);
-    await download(bareUrl, {}, options.bytes);
+    if (options.warmup) {
+      await download(serviceUrl, auth, options.bytes);
+      await download(bareUrl, {}, options.bytes);
+    }
     const service: DownloadRun[] = [];
     const reference: DownloadRun[] = [];
     for (let rep = 0; rep < options.reps; rep += 1) {

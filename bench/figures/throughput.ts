@@ -34,13 +34,14 @@ export async function throughputFigure(
   running: RunningService,
   cells: ThroughputCell[],
   warmupItems: number,
+  warmupFormats: readonly Format[] = ['json', 'csv'],
 ): Promise<ThroughputCellResult[]> {
   const baseline = PinnedChild.spawn<BaselineReply>(ctx.cpu, join(ctx.distDir, 'contenders/baseline-export.js'));
   try {
     const ready = await baseline.next(30_000);
     if (ready.type !== 'ready') throw new Error('the minimal export script did not start');
     setPageLatency(ctx.sandbox, 0);
-    for (const format of ['json', 'csv'] as const) {
+    for (const format of warmupFormats) {
       ctx.log(`  warm-up: ${warmupItems} items ${format}, both contenders`);
       await serviceExport(ctx, running, { videos: warmupItems, format, timeoutMs: exportTimeoutMs(warmupItems, 0) });
       await baselineExport(ctx, baseline, { videos: warmupItems, format, timeoutMs: exportTimeoutMs(warmupItems, 0) });
