@@ -4,7 +4,7 @@
  * table and writes bench/results.json. See "Benchmarks" in README.md.
  */
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { apiOverheadFigure, ApiOverheadResult } from './figures/api-overhead';
 import { downloadFigure, DownloadResult } from './figures/download';
@@ -119,6 +119,8 @@ interface Results {
   memoryBytes: number;
   kernel: string;
   pinning: { pinned: boolean; note: string };
+  /** 1-minute load average when the run started and ended: other work on the machine skews figures. */
+  loadAverage: { start: number; end: number };
   logLevel: string;
   durationSeconds: number;
   plan: Plan;
@@ -333,7 +335,7 @@ function tableRows(results: Results): Row[] {
 function summaryLine(results: Results): string {
   return (
     `${results.generatedAt.slice(0, 16).replace('T', ' ')} UTC, ${results.mode} run, Node ${results.node}, ${results.cpus} cores (${results.cpuModel}), ` +
-    `${results.pinning.note}, ${Math.round(results.durationSeconds)} s`
+    `${results.pinning.note}, load average ${results.loadAverage.start} at the start and ${results.loadAverage.end} at the end, ${Math.round(results.durationSeconds)} s`
   );
 }
 
@@ -377,6 +379,7 @@ async function main(): Promise<void> {
     memoryBytes: totalmem(),
     kernel: release(),
     pinning: { pinned: cpu.pinned, note: cpu.note },
+    loadAverage: { start: round(loadavg()[0], 2), end: Number.NaN },
     logLevel: args.logLevel,
     durationSeconds: 0,
     plan,
@@ -461,6 +464,7 @@ async function main(): Promise<void> {
   }
   if (!cpu.pinned) results.notes.push(cpu.note);
   results.durationSeconds = (Date.now() - started) / 1000;
+  results.loadAverage.end = round(loadavg()[0], 2);
   results.table = tableRows(results);
 
   const temporary = `${args.output}.tmp`;
