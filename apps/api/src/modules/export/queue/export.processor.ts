@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { BeforeApplicationShutdown, Logger, OnModuleInit } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -163,6 +163,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
       throw new StaleAttemptError(row.id, row.attempt);
     }
     await folder.remove();
+    await removeArchiveParts(archives, row.id);
     await this.platforms.recordSync(connection, new Date());
   }
 
@@ -234,7 +235,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     const current = await this.db.getRepository(ExportJob).findOneBy({ id: row.id });
     if (current?.status !== 'cancelled') return; // another worker owns it now
     await new WorkFolder(this.config.storageDir, row.id).remove();
-    await rm(join(this.config.storageDir, 'archives', `${row.id}.a${row.attempt}.zip.part`), { force: true });
+    await removeArchiveParts(join(this.config.storageDir, 'archives'), row.id);
     this.events.publish({ userId: row.userId, name: 'export:cancelled', payload: { jobId: row.id, platform: row.platform } });
   }
 
@@ -266,7 +267,19 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
       [row.id, row.attempt, code, message],
     );
     if (failed.length > 0) {
+      await removeArchiveParts(join(this.config.storageDir, 'archives'), row.id);
       this.events.publish({ userId: row.userId, name: 'export:failed', payload: { jobId: row.id, platform: row.platform, error: message, code } });
     }
   }
+}
+
+/**
+ * Deletes this export's half-written archives: `<id>.a<attempt>.zip.part` of any attempt. A worker killed
+ * while writing its ZIP leaves one behind (the name carries its attempt, so the next attempt never
+ * reuses it); once the export is finished, failed or cancelled, no worker will ever complete them.
+ */
+async function removeArchiveParts(archives: string, exportId: string): Promise<void> {
+  const names = await readdir(archives).catch(() => [] as string[]);
+  const parts = names.filter((name) => name.startsWith(`${exportId}.a`) && name.endsWith('.zip.part'));
+  await Promise.all(parts.map((name) => rm(join(archives, name), { force: true })));
 }
