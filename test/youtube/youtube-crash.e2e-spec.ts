@@ -1,0 +1,220 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { startSandbox } from '../../apps/platform-sandbox/src';
+import type { RunningSandbox } from '../../apps/platform-sandbox/src';
+import { freePort } from '../support/redis-server';
+import { createScratchDatabase, flushRedis, serverMode, tempDir } from '../support/test-app';
+import {
+  AccountIds,
+  COLLECTIONS,
+  Manifest,
+  Service,
+  apiCalls,
+  archiveIds,
+  collectionOf,
+  completed,
+  connectYouTube,
+  downloadArchive,
+  duplicates,
+  exportState,
+  freshAccount,
+  listFiles,
+  pageKey,
+  serialiseServerMode,
+  servedPages,
+  sleep,
+  sorted,
+  startYouTubeExport,
+} from './youtube-support';
+
+const root = join(__dirname, '../..');
+
+/** The compiled service as `npm start` runs it, in a process of its own. */
+class ServiceProcess implements Service {
+  private output = '';
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
+  }
+
+  /** On `port` when given: access tokens name the service's URL as issuer, so a restart keeps its port. */
+  static async start(env: NodeJS.ProcessEnv, port?: number): Promise<ServiceProcess> {
+    port ??= await freePort();
+    const child = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const service = new ServiceProcess(child, `http://127.0.0.1:${port}`);
+    await service.healthy();
+    return service;
+  }
+
+  /** Waits until /api/health answers; fails with the process's output if it exits or never does. */
+  private async healthy(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`the service exited with ${this.child.exitCode}:\n${this.output}`);
+      const res = await request(this.url)
+        .get('/api/health')
+        .catch(() => undefined);
+      if (res?.status === 200) return;
+      await sleep(200);
+    }
+    throw new Error(`the service did not become healthy:\n${this.output}`);
+  }
+
+  get port(): number {
+    return Number(new URL(this.url).port);
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  /** SIGKILL: no shutdown hook runs, no checkpoint is written, locks are left to expire. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill(signal);
+    await exited;
+  }
+}
+
+/** Files under `dir` whose name ends in `.part`: a download or archive some run left half-written. */
+const partFiles = (dir: string): string[] => {
+  try {
+    return listFiles(dir).filter((name) => name.endsWith('.part'));
+  } catch {
+    return [];
+  }
+};
+
+/**
+ * Issue 5's done-criterion: kill the worker process in the middle of a YouTube export and check that a
+ * new one resumes it from its checkpoints, with every item in the archive exactly once. Embedded mode
+ * runs one process that holds the database too, so the whole service is killed and started again on
+ * the same DATA_DIR; server mode runs an API and a worker process on one database and queue, and only
+ * the worker is killed and replaced.
+ */
+describe('YouTube export after a worker crash', () => {
+  let sandbox: RunningSandbox;
+  let release: () => void;
+  let crash: AccountIds;
+  const dataDir = tempDir('se-yt-crash-');
+  const processes: ServiceProcess[] = [];
+  let scratch: { url: string; drop(): Promise<void> } | undefined;
+
+  beforeAll(async () => {
+    release = await serialiseServerMode();
+    execFileSync(process.execPath, [join(root, 'scripts/build-if-needed.js')], { cwd: root, stdio: 'ignore' });
+    sandbox = await startSandbox({ port: 0 });
+    crash = await freshAccount(sandbox, {
+      key: 'crash',
+      videos: 600,
+      playlistSizes: [120, 40, 0],
+      likes: 0,
+      subscriptions: 120,
+      maxThreadsPerVideo: 1,
+      maxRepliesPerThread: 8,
+    });
+    if (serverMode()) {
+      scratch = await createScratchDatabase();
+      if (process.env.REDIS_URL) await flushRedis(process.env.REDIS_URL);
+    }
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const service of processes) await service.kill();
+    await scratch?.drop();
+    await sandbox?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    release?.();
+  });
+
+  it('resumes from the checkpoint: completed, every id exactly once, at most one page asked again per collection', async () => {
+    const env: NodeJS.ProcessEnv = {
+      ...sandbox.env,
+      TRUST_PROXY: '1',
+      DATA_DIR: dataDir,
+      ...(scratch ? { DATABASE_URL: scratch.url, REDIS_URL: process.env.REDIS_URL } : {}),
+    };
+    const startWorker = async (port?: number): Promise<ServiceProcess> => {
+      const service = await ServiceProcess.start({ ...env, APP_ROLE: scratch ? 'worker' : 'all' }, port);
+      processes.push(service);
+      return service;
+    };
+    // Embedded: one process does everything. Server mode: the API process stays up throughout.
+    const api = scratch ? await ServiceProcess.start({ ...env, APP_ROLE: 'api' }) : await startWorker();
+    if (scratch) {
+      processes.push(api);
+      await startWorker();
+    }
+    const worker = processes[processes.length - 1];
+
+    const user = await connectYouTube(api, sandbox, 'crash');
+    const since = sandbox.admin.log().lastSeq;
+    // Slow Data API answers, so the export is still mid-way when the worker dies.
+    sandbox.admin.addLatency({ ms: 120, match: { account: 'crash', path: '/youtube/v3/*' } });
+    const id = await startYouTubeExport(api, user, { format: 'json' });
+
+    let state = await exportState(api, user, id);
+    for (let polls = 0; state.status !== 'completed' && state.progress < 25 && polls < 600; polls += 1) {
+      await sleep(50);
+      state = await exportState(api, user, id);
+    }
+    await worker.kill('SIGKILL');
+    expect(state.status).toBe('processing');
+    expect(state.progress).toBeGreaterThanOrEqual(25);
+    expect(state.progress).toBeLessThanOrEqual(75);
+    // A worker killed while writing its ZIP leaves `<id>.a<attempt>.zip.part` behind: plant the one the
+    // killed (first) attempt would have left, which nothing will ever finish.
+    const archives = join(dataDir, 'exports', 'archives');
+    mkdirSync(archives, { recursive: true });
+    writeFileSync(join(archives, `${id}.a1.zip.part`), 'PK\u0003\u0004 half an archive');
+
+    // A new worker: in embedded mode the whole service again, on the same DATA_DIR.
+    const next = await startWorker(scratch ? undefined : worker.port);
+    const service = scratch ? api : next;
+    sandbox.admin.clearLatency();
+    // BullMQ reclaims a dead worker's job in two stalled-check passes (mark, then sweep once its lock
+    // has expired), stalledInterval = lockDuration = 30 s apart: about a minute after the new worker starts.
+    const done = await completed(service, user, id, 150_000);
+    const total = COLLECTIONS.reduce((sum, collection) => sum + crash[collection].length, 0);
+    expect(done).toMatchObject({ status: 'completed', processedItems: total, progress: 100 });
+
+    const archive = await downloadArchive(service, user, id);
+    try {
+      const manifest = archive.json<Manifest>('manifest.json');
+      for (const collection of COLLECTIONS) {
+        const ids = archiveIds(archive, 'json', collection);
+        expect({ collection, duplicates: duplicates(ids) }).toEqual({ collection, duplicates: [] });
+        expect({ collection, ids: sorted(ids) }).toEqual({ collection, ids: sorted(crash[collection]) });
+        expect(manifest.counts[collection]).toBe(crash[collection].length);
+      }
+    } finally {
+      archive.cleanup();
+    }
+
+    // Work after the kill: at most the page in flight asked again, per collection and list it pages.
+    const calls = apiCalls(sandbox, 'crash', since);
+    const served = servedPages(calls);
+    const pages = new Map(calls.map((entry) => [pageKey(entry), entry]));
+    const again = new Map<string, string[]>();
+    for (const [key, times] of served) {
+      expect({ key, times: Math.min(times, 3) }).toEqual({ key, times: Math.min(times, 2) });
+      if (times < 2) continue;
+      const entry = pages.get(key);
+      const group = entry ? `${collectionOf(entry)} ${entry.api}` : key;
+      again.set(group, [...(again.get(group) ?? []), key]);
+    }
+    for (const [group, keys] of again) expect({ group, keys: keys.length }).toEqual({ group, keys: 1 });
+
+    expect(partFiles(join(dataDir, 'exports'))).toEqual([]);
+  }, 240_000);
+});

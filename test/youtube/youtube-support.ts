@@ -1,0 +1,489 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import type { AccountSpec, LogEntry, RunningSandbox } from '../../apps/platform-sandbox/src';
+import { newAddress, uniqueEmail } from '../support/auth-helpers';
+import type { Session } from '../support/auth-helpers';
+
+/**
+ * Helpers for running YouTube exports through the whole service against the platform sandbox. They
+ * take any `{ url }`, so the same calls drive an in-process test app and a separately started process.
+ */
+export interface Service {
+  url: string;
+}
+
+export interface YouTubeUser {
+  session: Session;
+  auth: { Authorization: string };
+  /** The sandbox account whose channel is connected. */
+  account: string;
+  /** Waits so that this user's requests stay under the export rate limit (10 per second). */
+  pace(): Promise<void>;
+}
+
+/** Requests of one user at least this far apart: 8 per second, under the limit of 10. */
+const PACE_MS = 125;
+
+function pacer(): () => Promise<void> {
+  let next = 0;
+  return async () => {
+    const now = Date.now();
+    const at = Math.max(now, next);
+    next = at + PACE_MS;
+    if (at > now) await sleep(at - now);
+  };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * In server mode every app of these suites shares one Redis database, and the export queue's name with
+ * it: two suites running at once in parallel Jest workers would take each other's jobs (and a starting
+ * app empties the database). So the suites take turns, through a lock directory named after REDIS_URL.
+ * A lock left by a dead process is taken over. Embedded mode needs no turns: each app has its own PGlite.
+ */
+export async function serialiseServerMode(timeoutMs = 600_000): Promise<() => void> {
+  const redisUrl = process.env.REDIS_URL;
+  if (!redisUrl) return () => undefined;
+  const lock = join(tmpdir(), `star-export-youtube-${createHash('sha256').update(redisUrl).digest('hex').slice(0, 16)}.lock`);
+  const owner = join(lock, 'pid');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(owner, String(process.pid));
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    let pid = 0;
+    try {
+      pid = Number(readFileSync(owner, 'utf8'));
+    } catch {
+      // Just created, pid not written yet.
+    }
+    if (pid > 0 && !processAlive(pid)) rmSync(lock, { recursive: true, force: true });
+    else if (Date.now() > deadline) throw new Error(`another YouTube suite held ${lock} for ${timeoutMs} ms`);
+    else await sleep(250);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Registers a user from an address of its own (the app must run with TRUST_PROXY=1). */
+export async function registerOn(service: Service): Promise<{ session: Session; auth: { Authorization: string } }> {
+  const res = await request(service.url)
+    .post('/api/auth/register')
+    .set('X-Forwarded-For', newAddress())
+    .send({ email: uniqueEmail('yt'), password: 'correct horse battery', name: 'YouTube Tester' });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const session = (res.body as { data: Session }).data;
+  return { session, auth: { Authorization: `Bearer ${session.token}` } };
+}
+
+/**
+ * A new user with the sandbox account's channel connected through `POST /api/platforms/youtube/connect`
+ * with tokens the sandbox minted (the connect checks them: tokeninfo, then one channels.list).
+ */
+export async function connectYouTube(service: Service, sandbox: RunningSandbox, account: string): Promise<YouTubeUser> {
+  const { session, auth } = await registerOn(service);
+  const tokens = sandbox.admin.issueTokens({ account });
+  const res = await request(service.url)
+    .post('/api/platforms/youtube/connect')
+    .set(auth)
+    .send({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token });
+  if (res.status !== 200) throw new Error(`connect failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { session, auth, account, pace: pacer() };
+}
+
+export interface ExportState {
+  id: string;
+  status: string;
+  progress: number;
+  processedItems: number;
+  totalItems: number | null;
+  waitReason: string | null;
+  resumeAt: string | null;
+  error: { code: string; message: string } | null;
+  downloadUrl: string | null;
+  warnings: string[];
+}
+
+export async function startYouTubeExport(service: Service, user: YouTubeUser, body: { format: string; options?: object }): Promise<string> {
+  await user.pace();
+  const res = await request(service.url).post('/api/export/start').set(user.auth).send({ platform: 'youtube', ...body });
+  if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return (res.body as { data: { jobId: string } }).data.jobId;
+}
+
+export async function exportState(service: Service, user: YouTubeUser, id: string): Promise<ExportState> {
+  await user.pace();
+  const res = await request(service.url).get(`/api/export/${id}`).set(user.auth);
+  if (res.status !== 200) throw new Error(`GET export failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return (res.body as { data: ExportState }).data;
+}
+
+export const finished = (state: ExportState): boolean => ['completed', 'failed', 'cancelled'].includes(state.status);
+
+/** Polls (paced) until `done` holds; bounded, so a broken export fails the test instead of hanging it. */
+export async function waitFor(
+  service: Service,
+  user: YouTubeUser,
+  id: string,
+  done: (state: ExportState) => boolean,
+  timeoutMs = 60_000,
+  everyMs = 200,
+): Promise<ExportState> {
+  const deadline = Date.now() + timeoutMs;
+  let state = await exportState(service, user, id);
+  while (!done(state) && Date.now() < deadline) {
+    await sleep(everyMs);
+    state = await exportState(service, user, id);
+  }
+  if (!done(state)) throw new Error(`export ${id} did not get there in ${timeoutMs} ms; last state ${JSON.stringify(state)}`);
+  return state;
+}
+
+/** Waits for a finished export and insists it completed. */
+export async function completed(service: Service, user: YouTubeUser, id: string, timeoutMs = 60_000): Promise<ExportState> {
+  const state = await waitFor(service, user, id, finished, timeoutMs);
+  if (state.status !== 'completed') throw new Error(`export ${id} ended ${state.status}: ${JSON.stringify(state)}`);
+  return state;
+}
+
+export interface QuotaUsage {
+  used: number;
+  limit: number;
+  resetsAt: string;
+}
+
+export async function youtubeStatus(service: Service, user: YouTubeUser): Promise<{ connected: boolean; quotaUsage: QuotaUsage }> {
+  await user.pace();
+  const res = await request(service.url).get('/api/platforms/youtube/status').set(user.auth).expect(200);
+  return (res.body as { data: { connected: boolean; quotaUsage: QuotaUsage } }).data;
+}
+
+// ---- archives ----------------------------------------------------------------------------------
+
+export interface Archive {
+  dir: string;
+  files: string[];
+  read(name: string): string;
+  json<T>(name: string): T;
+  cleanup(): void;
+}
+
+export interface Manifest {
+  schemaVersion: number;
+  platform: string;
+  account: { id: string; name: string };
+  format: string;
+  counts: Record<string, number>;
+  warnings: string[];
+  files: { name: string; bytes: number; sha256: string }[];
+}
+
+/** Downloads the archive, checks it with `unzip -t` and unpacks it into a temporary folder. */
+export async function downloadArchive(service: Service, user: YouTubeUser, id: string): Promise<Archive> {
+  await user.pace();
+  const res = await request(service.url)
+    .get(`/api/export/${id}/download`)
+    .set(user.auth)
+    .buffer(true)
+    .parse((response, callback) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => callback(null, Buffer.concat(chunks)));
+    });
+  if (res.status !== 200) throw new Error(`download failed: ${res.status}`);
+  const dir = mkdtempSync(join(tmpdir(), 'se-yt-export-'));
+  const zip = join(dir, 'export.zip');
+  writeFileSync(zip, res.body as Buffer);
+  execFileSync('unzip', ['-tq', zip]);
+  const out = join(dir, 'out');
+  mkdirSync(out);
+  execFileSync('unzip', ['-oq', zip, '-d', out]);
+  return {
+    dir: out,
+    files: listFiles(out),
+    read: (name) => readFileSync(join(out, name), 'utf8'),
+    json: <T>(name: string) => JSON.parse(readFileSync(join(out, name), 'utf8')) as T,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Every file under `dir`, as paths relative to it, sorted. */
+export function listFiles(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...listFiles(dir, path));
+    else out.push(path);
+  }
+  return out.sort();
+}
+
+/** RFC 4180: quoted fields with doubled quotes, CRLF (or LF) between records, a leading BOM skipped. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (; i < text.length; i += 1) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (char === '"') {
+        quoted = false;
+      } else {
+        field += char;
+      }
+    } else if (char === '"') {
+      quoted = true;
+    } else if (char === ',') {
+      row.push(field);
+      field = '';
+    } else if (char === '\r' || char === '\n') {
+      if (char === '\r' && text[i + 1] === '\n') i += 1;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else {
+      field += char;
+    }
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** A CSV cell as the writer wrote it, without the quote that neutralises formula-like text (ids may start with '-'). */
+export const csvValue = (cell: string): string => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+
+/** The ids an archive holds per collection, whatever its format. */
+export function archiveIds(archive: Archive, format: string, collection: string): string[] {
+  if (format === 'json') return archive.json<{ id: string }[]>(`${collection}.json`).map((item) => item.id);
+  if (format === 'csv') {
+    const [header, ...rows] = parseCsv(archive.read(`${collection}.csv`));
+    const column = header.indexOf('id');
+    if (column < 0) throw new Error(`${collection}.csv has no id column`);
+    return rows.map((row) => csvValue(row[column]));
+  }
+  // The HTML viewer: one <section class="item"><h2>id</h2> per item, over pages html/<collection>-<n>.html.
+  const pages = archive.files
+    .filter((name) => new RegExp(`^html/${collection}-\\d+\\.html$`).test(name))
+    .sort((a, b) => pageNumber(a) - pageNumber(b));
+  const ids: string[] = [];
+  for (const page of pages) {
+    for (const match of archive.read(page).matchAll(/<section class="item"><h2>([^<]*)<\/h2>/g)) ids.push(unescapeHtml(match[1]));
+  }
+  return ids;
+}
+
+const pageNumber = (name: string): number => Number(/-(\d+)\.html$/.exec(name)?.[1] ?? 0);
+
+function unescapeHtml(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+// ---- the sandbox as the oracle -----------------------------------------------------------------
+
+/** What the sandbox serves of one account, read straight from its Data API: the ids an export must hold. */
+export interface AccountIds {
+  channelId: string;
+  /** snippet.publishedAt of every video, by id. */
+  videoDates: Map<string, string>;
+  /** status.privacyStatus of every video, by id. */
+  videoPrivacy: Map<string, string>;
+  profile: string[];
+  videos: string[];
+  playlists: string[];
+  'playlist-items': string[];
+  comments: string[];
+  subscriptions: string[];
+}
+
+export const COLLECTIONS = ['profile', 'videos', 'playlists', 'playlist-items', 'comments', 'subscriptions'] as const;
+
+interface ListBody {
+  items?: {
+    id: string;
+    snippet?: { totalReplyCount?: number; publishedAt?: string };
+    status?: { privacyStatus?: string };
+    contentDetails?: { videoId?: string; relatedPlaylists?: { uploads?: string } };
+  }[];
+  nextPageToken?: string;
+}
+
+/**
+ * Reads everything of `account` from the sandbox's own API with a token of its own, then resets the
+ * account (same data, no tokens, fresh quota) so the test starts from zero units. Every list is read to
+ * its end; replies come from comments.list for every thread that has any.
+ */
+export async function sandboxIds(sandbox: RunningSandbox, account: string): Promise<AccountIds> {
+  const { access_token: token } = sandbox.admin.issueTokens({ account });
+  const get = async (resource: string, query: Record<string, string>): Promise<ListBody> => {
+    const url = new URL(`${sandbox.env.YOUTUBE_API_URL}/${resource}`);
+    for (const [name, value] of Object.entries({ ...query, prettyPrint: 'false' })) url.searchParams.set(name, value);
+    const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+    if (!res.ok) throw new Error(`oracle ${resource}: HTTP ${res.status} ${await res.text()}`);
+    return (await res.json()) as ListBody;
+  };
+  const all = async (resource: string, query: Record<string, string>, max = 50): Promise<NonNullable<ListBody['items']>> => {
+    const items: NonNullable<ListBody['items']> = [];
+    let pageToken: string | undefined;
+    do {
+      const body = await get(resource, { ...query, maxResults: String(max), ...(pageToken ? { pageToken } : {}) });
+      items.push(...(body.items ?? []));
+      pageToken = body.nextPageToken;
+    } while (pageToken);
+    return items;
+  };
+
+  const [channel] = (await get('channels', { mine: 'true', part: 'contentDetails' })).items ?? [];
+  const uploads = channel.contentDetails?.relatedPlaylists?.uploads;
+  const entries = uploads ? await all('playlistItems', { playlistId: uploads, part: 'contentDetails' }) : [];
+  const videos: string[] = [];
+  const videoDates = new Map<string, string>();
+  const videoPrivacy = new Map<string, string>();
+  const batches: string[][] = [];
+  for (let i = 0; i < entries.length; i += 50) batches.push(entries.slice(i, i + 50).map((entry) => entry.contentDetails?.videoId ?? ''));
+  // A few videos.list calls at a time: a 20,000-video channel takes 400 of them.
+  for (let i = 0; i < batches.length; i += 8) {
+    const answers = await Promise.all(batches.slice(i, i + 8).map((ids) => get('videos', { id: ids.join(','), part: 'snippet,status' })));
+    for (const video of answers.flatMap((answer) => answer.items ?? [])) {
+      videoDates.set(video.id, video.snippet?.publishedAt ?? '');
+      videoPrivacy.set(video.id, video.status?.privacyStatus ?? '');
+    }
+  }
+  for (const ids of batches) videos.push(...ids.filter((id) => videoDates.has(id)));
+  const playlists = (await all('playlists', { mine: 'true', part: 'id' })).map((playlist) => playlist.id);
+  const playlistItems: string[] = [];
+  for (const playlist of playlists) playlistItems.push(...(await all('playlistItems', { playlistId: playlist, part: 'id' })).map((entry) => entry.id));
+  const threads = await all('commentThreads', { allThreadsRelatedToChannelId: channel.id, part: 'id,snippet' }, 100);
+  const comments: string[] = [];
+  for (const thread of threads) {
+    comments.push(thread.id);
+    if ((thread.snippet?.totalReplyCount ?? 0) > 0) {
+      comments.push(...(await all('comments', { parentId: thread.id, part: 'id' }, 100)).map((reply) => reply.id));
+    }
+  }
+  const subscriptions = (await all('subscriptions', { mine: 'true', part: 'id' })).map((subscription) => subscription.id);
+  sandbox.admin.resetAccount(account);
+  return {
+    channelId: channel.id,
+    videoDates,
+    videoPrivacy,
+    profile: [channel.id],
+    videos,
+    playlists,
+    'playlist-items': playlistItems,
+    comments,
+    subscriptions,
+  };
+}
+
+/** Adds (or replaces) a sandbox account and returns what it serves; its quota and tokens start fresh. */
+export async function freshAccount(sandbox: RunningSandbox, spec: AccountSpec): Promise<AccountIds> {
+  sandbox.admin.createAccount(spec);
+  return sandboxIds(sandbox, spec.key);
+}
+
+// ---- the sandbox's request log -----------------------------------------------------------------
+
+/** Data API requests made with the account's tokens after log sequence `since`. */
+export function apiCalls(sandbox: RunningSandbox, account: string, since = 0): LogEntry[] {
+  return sandbox.admin.log({ account, since }).entries.filter((entry) => entry.api.startsWith('youtube.'));
+}
+
+/** Units the sandbox billed the account today (its bucket, per Pacific day). */
+export function unitsToday(sandbox: RunningSandbox, account: string): number {
+  return sandbox.admin.log().unitsToday[account] ?? 0;
+}
+
+/** Units billed per Pacific day. */
+export function unitsByDay(sandbox: RunningSandbox, account: string): Record<string, number> {
+  return sandbox.admin.log().units[account] ?? {};
+}
+
+/** The page a request asked for: its method and every query parameter (page token included). */
+export function pageKey(entry: LogEntry): string {
+  const query = Object.entries(entry.query)
+    .filter(([name]) => name !== 'prettyPrint')
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
+  return `${entry.api}?${query}`;
+}
+
+/** How many times each page was answered 200. */
+export function servedPages(entries: LogEntry[]): Map<string, number> {
+  const served = new Map<string, number>();
+  for (const entry of entries) {
+    if (entry.status !== 200) continue;
+    const key = pageKey(entry);
+    served.set(key, (served.get(key) ?? 0) + 1);
+  }
+  return served;
+}
+
+/** Pages answered 200 more than once. */
+export function repeatedPages(entries: LogEntry[]): string[] {
+  return [...servedPages(entries)].filter(([, count]) => count > 1).map(([key]) => key);
+}
+
+export const count = (entries: LogEntry[], api: string, status?: number): number =>
+  entries.filter((entry) => entry.api === `youtube.${api}` && (status === undefined || entry.status === status)).length;
+
+/** Which export collection a Data API request served. */
+export function collectionOf(entry: LogEntry): string {
+  const query = entry.query;
+  switch (entry.api) {
+    case 'youtube.channels.list':
+      return 'channel';
+    case 'youtube.videos.list':
+      return 'videos';
+    case 'youtube.playlistItems.list':
+      return query.playlistId?.startsWith('UU') ? 'videos' : 'playlist-items';
+    case 'youtube.playlists.list':
+      return query.part === 'id' ? 'playlist-items' : 'playlists';
+    case 'youtube.commentThreads.list':
+    case 'youtube.comments.list':
+      return 'comments';
+    case 'youtube.subscriptions.list':
+      return 'subscriptions';
+    default:
+      return entry.api;
+  }
+}
+
+export function duplicates<T>(values: T[]): T[] {
+  const seen = new Set<T>();
+  const twice = new Set<T>();
+  for (const value of values) (seen.has(value) ? twice : seen).add(value);
+  return [...twice];
+}
+
+export const sorted = (values: string[]): string[] => [...values].sort();
