@@ -239,6 +239,15 @@ describe('Connecting YouTube through the server-side OAuth flow', () => {
       expect(res.headers.location).toBe('http://127.0.0.1:4200/#platform=youtube&connected=true');
       expect(await status(h.t, user)).toMatchObject({ connected: true, account: { id: h.sandbox.admin.account('alice').channelId } });
     });
+
+    it('sends the browser back to the frontend with the error code when connecting fails', async () => {
+      const user = await newUser(h.t);
+      const back = await consent((await startOAuth(h, user).expect(302)).headers.location);
+      await callback(h, back).expect(302);
+      // The same state a second time: already used.
+      const replayed = await callback(h, back).expect(302);
+      expect(replayed.headers.location).toBe('http://127.0.0.1:4200/#platform=youtube&error=INVALID_FORMAT');
+    });
   });
 
   describe('without a Google OAuth client', () => {

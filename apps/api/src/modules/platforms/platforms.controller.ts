@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { invalidFormat } from '../../common/api-error';
+import { ApiError, invalidFormat } from '../../common/api-error';
 import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decorator';
 import { Public } from '../../common/public.decorator';
 import { ResponseMessage } from '../../common/response-message.decorator';
@@ -93,7 +93,10 @@ export class PlatformsController {
     return undefined;
   }
 
-  /** Where the platform sends the browser back; redirects to FRONTEND_URL (JSON without one). */
+  /**
+   * Where the platform sends the browser back. With FRONTEND_URL it redirects there with
+   * `#platform=…&connected=true` or `#platform=…&error=<code>`; without one it answers JSON.
+   */
   @Public()
   @Get(':platform/oauth/callback')
   @ApiEnvelope(null, { description: 'Without FRONTEND_URL; otherwise a 302 to it' })
@@ -105,9 +108,18 @@ export class PlatformsController {
     @Query('state') state?: string,
     @Query('error') error?: string,
   ): Promise<{ platform: string; connected: true } | undefined> {
-    await this.oauth.complete(platform, { code, state, error });
-    if (!this.config.frontendUrl) return { platform, connected: true };
-    response.redirect(302, `${this.config.frontendUrl}/#platform=${encodeURIComponent(platform)}&connected=true`);
+    const { frontendUrl } = this.config;
+    try {
+      await this.oauth.complete(platform, { code, state, error });
+    } catch (failure) {
+      // The browser came here from the platform's consent screen: send it back to the app with
+      // the error code rather than leaving it on a JSON page.
+      if (!frontendUrl || !(failure instanceof ApiError)) throw failure;
+      response.redirect(302, `${frontendUrl}/#platform=${encodeURIComponent(platform)}&error=${failure.code}`);
+      return undefined;
+    }
+    if (!frontendUrl) return { platform, connected: true };
+    response.redirect(302, `${frontendUrl}/#platform=${encodeURIComponent(platform)}&connected=true`);
     return undefined;
   }
 }
