@@ -2,6 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ErrorCode, ErrorEnvelope } from '@app/contracts';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -35,10 +37,22 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
     credentials: true,
     exposedHeaders: ['Content-Disposition', 'Retry-After', 'X-Request-Id'],
   });
+  app.use(outsideApiPrefix);
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
   await setUpOpenApi(app);
   return app;
+}
+
+/**
+ * Nest answers unknown routes under /api with the error envelope, but leaves every other path (`/`,
+ * `TRACE /`) to Express's HTML error page. Nothing is served outside /api (socket.io takes its own
+ * path before Express sees the request), so those get the same 404 envelope.
+ */
+function outsideApiPrefix(request: Request, response: Response, next: NextFunction): void {
+  if (request.path === `/${API_PREFIX}` || request.path.startsWith(`/${API_PREFIX}/`)) return next();
+  const envelope: ErrorEnvelope = { success: false, error: `Cannot ${request.method} ${request.path}`, code: ErrorCode.NOT_FOUND };
+  response.status(404).json(envelope);
 }
 
 async function setUpOpenApi(app: INestApplication): Promise<void> {
