@@ -52,7 +52,7 @@ export class ExportService {
       const previous = await this.db.getRepository(ExportJob).findOneBy({ userId, idempotencyKey });
       if (previous) return startedView(previous);
     }
-    const options = request.options ?? {};
+    const options = plainOptions(request.options ?? {});
     const adapter = this.validate(request, options);
     const connection = await this.platforms.connected(userId, request.platform);
     const estimate = await this.estimate(adapter, connection, options);
@@ -263,7 +263,10 @@ export class ExportService {
   }
 }
 
-/** Options as stored: plain JSON, only what the client set. */
+/**
+ * Options as used and stored: plain JSON, only what the client set. Validation lets `null` through as
+ * "not set" (IsOptional), so it is dropped here: a `maxRecords: null` must not read as a cap of 0.
+ */
 function plainOptions(options: ExportRequestOptions): ExportRequestOptions {
-  return JSON.parse(JSON.stringify(options)) as ExportRequestOptions;
+  return JSON.parse(JSON.stringify(options, (_key, value: unknown) => (value === null ? undefined : value))) as ExportRequestOptions;
 }
