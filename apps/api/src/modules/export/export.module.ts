@@ -1,8 +1,9 @@
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule, Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppRole } from '../../config/app-config';
 import { AuthModule } from '../auth/auth.module';
+import { noStore } from '../auth/no-store.middleware';
 import { PlatformsModule } from '../platforms/platforms.module';
 import { ArchiveDownloads } from './archive-downloads';
 import { DownloadLinks } from './download-link';
@@ -22,7 +23,12 @@ import { RunningExports } from './queue/running-exports';
  * and `worker`), talking only through PostgreSQL, the queue and the event bus.
  */
 @Module({})
-export class ExportModule {
+export class ExportModule implements NestModule {
+  /** Export answers are the user's own data: no browser or proxy keeps a copy (downloads say so themselves). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(noStore).forRoutes(ExportController);
+  }
+
   static forRole(role: AppRole): DynamicModule {
     const serves = role !== 'worker';
     const works = role !== 'api';
