@@ -127,3 +127,17 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }, { once: true });
   });
 }
+
+export const JSON_ONLY_FIXTURE = 'jsononly';
+
+/** The fixture under another name that offers JSON only: a platform without CSV and HTML exports. */
+export class JsonOnlyFixtureAdapter extends FixtureAdapter {
+  override readonly descriptor = {
+    name: JSON_ONLY_FIXTURE,
+    displayName: 'JSON-only fixture',
+    authType: 'oauth',
+    exportFormats: ['json'],
+    features: { posts: true, photos: true },
+    limits: [{ bucket: 'default', unit: 'call', limit: 1_000, reset: { type: 'daily', timeZone: 'UTC' } }],
+  } as unknown as PlatformDescriptor;
+}
