@@ -210,7 +210,7 @@ describe('YouTube exports under platform faults', () => {
     sandbox.admin.setQuota({ account: 'parker', remaining: 4 });
 
     const id = await startYouTubeExport(t, user, { format: 'json', options: { collections: ['videos'] } });
-    const parked = await waitFor(t, user, id, (state) => state.waitReason !== null || state.status !== 'processing' && state.status !== 'queued');
+    const parked = await waitFor(t, user, id, (state) => state.waitReason !== null || (state.status !== 'processing' && state.status !== 'queued'));
     expect(parked).toMatchObject({ status: 'processing', waitReason: 'quota_exceeded', processedItems: 50 });
     expect(parked.resumeAt).toBe(today.nextPacificMidnight);
     const refused = apiCalls(sandbox, 'parker', since).filter((entry) => entry.status === 403);
