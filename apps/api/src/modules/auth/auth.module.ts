@@ -13,7 +13,7 @@ import { GoogleAuthController } from './google/google-auth.controller';
 import { GoogleSignIn } from './google/google-sign-in';
 import { OAuthState } from './google/oauth-state.entity';
 import { JwtAuthGuard } from './jwt-auth.guard';
-import { noStore } from './no-store.middleware';
+import { noStore } from '../../common/no-store.middleware';
 import { PasswordHasher } from './passwords/password-hasher';
 import { AccessTokens } from './tokens/access-tokens';
 import { RefreshToken } from './tokens/refresh-token.entity';

@@ -3,7 +3,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule, Provider } from 
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppRole } from '../../config/app-config';
 import { AuthModule } from '../auth/auth.module';
-import { noStore } from '../auth/no-store.middleware';
+import { noStore } from '../../common/no-store.middleware';
 import { PlatformsModule } from '../platforms/platforms.module';
 import { ArchiveDownloads } from './archive-downloads';
 import { DownloadLinks } from './download-link';
