@@ -155,7 +155,7 @@ function memorySize(plan: Plan, cells: ThroughputCellResult[], bootSeconds: numb
   const why =
     items === 1_000_000
       ? 'fits the time budget'
-      : `1,000,000 would take about ${Math.round(1_000_000 / rate)} s at the measured ${Math.round(rate)} items/s; ${Math.max(0, Math.round(left))} s were left of the ${plan.budgetSeconds} s budget`;
+      : `1,000,000 would take about ${int(1_000_000 / rate)} s at the measured ${int(rate)} items/s; ${int(Math.max(0, left))} s were left of the ${plan.budgetSeconds} s budget`;
   return { items, why };
 }
 
