@@ -5,7 +5,7 @@ import { ApiError } from '../../common/api-error';
 import { authRequired, invalidToken } from '../auth/auth-errors';
 import { Sessions } from '../auth/tokens/sessions';
 import { DownloadLinks } from './download-link';
-import { DownloadLinkView } from './dto/export-views';
+import { DownloadLinkView } from './dto/export-views.dto';
 import { exportExpired, exportNotReady } from './export-errors';
 import type { ExportJob } from './export-job.entity';
 import { ExportService } from './export.service';

@@ -1,5 +1,5 @@
 import type { ExportJob } from './export-job.entity';
-import type { ExportListItemView, ExportStatusView, StartedExportView } from './dto/export-views';
+import type { ExportListItemView, ExportStatusView, StartedExportView } from './dto/export-views.dto';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { invalidFormat } from '../../common/api-error';
 import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decorator';
@@ -15,8 +15,8 @@ import {
   ExportStatsView,
   ExportStatusView,
   StartedExportView,
-} from './dto/export-views';
-import { ListExportsQuery } from './dto/list-exports.query';
+} from './dto/export-views.dto';
+import { ListExportsQuery } from './dto/list-exports-query.dto';
 import { StartExportDto } from './dto/start-export.dto';
 import { ExportService } from './export.service';
 
@@ -108,6 +108,8 @@ export class ExportController {
   @Public()
   @Get(':jobId/download')
   @ApiProduces('application/zip')
+  @ApiResponse({ status: 200, description: 'The ZIP archive', content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiResponse({ status: 206, description: 'The requested byte range of the ZIP archive' })
   @ApiQuery({ name: 'token', required: false, description: 'A signed link token from POST /api/export/{jobId}/download-link' })
   @ApiErrors(
     [401, 'Neither a valid bearer token nor a valid link token'],

@@ -10,7 +10,7 @@ import { InjectConfig } from '../../config/config.token';
 import { AuthUser } from '../auth/auth-user.dto';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { ConnectPlatformDto } from './dto/connect-platform.dto';
-import { AuthorizationUrlView, PlatformStatusView, PlatformView } from './dto/platform-views';
+import { AuthorizationUrlView, PlatformStatusView, PlatformView } from './dto/platform-views.dto';
 import { OAuthConnectService } from './oauth/oauth-connect.service';
 import { PlatformsService } from './platforms.service';
 

@@ -5,7 +5,7 @@ import { InMemoryCredentialStore, PlatformAdapterRegistry } from '@app/platform-
 import type { PlatformAdapter, PlatformCredentials } from '@app/platform-adapters';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { ConnectedPlatformsReader } from '../auth/connected-platforms.reader';
-import { PlatformStatusView, PlatformView } from './dto/platform-views';
+import { PlatformStatusView, PlatformView } from './dto/platform-views.dto';
 import { PlatformConnection } from './platform-connection.entity';
 import { apiErrorFromPlatform, platformNotFound } from './platform-errors';
 import { QuotaLedgerService } from './quota/quota-ledger.service';
