@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { FIXTURE, FixtureAdapter, PAGE_SIZE } from '../support/fixture-adapter';
 import { TestApp, startTestApp } from '../support/test-app';
-import { ExportUser, connectedUser, downloadAndUnzip, finished, startExport, waitFor } from './export-support';
+import { ExportUser, connectedUser, downloadArchive, finished, startExport, waitFor } from './export-support';
 
 // The smallest valid PNG, served as every post's image.
 const PNG = Buffer.from(
@@ -47,7 +47,7 @@ describe('Export flow', () => {
     expect([...fixture.served.values()].every((count) => count === 1)).toBe(true);
     expect(fixture.served.size).toBe(Math.ceil(120 / PAGE_SIZE) + Math.ceil(30 / PAGE_SIZE));
 
-    const archive = await downloadAndUnzip(t, user, id);
+    const archive = await downloadArchive(t, user, id);
     try {
       const posts = JSON.parse(archive.read('posts.json')) as { id: string; title: string }[];
       expect(posts.map((post) => post.id)).toEqual(Array.from({ length: 120 }, (_, i) => `posts-${i}`));
@@ -76,7 +76,7 @@ describe('Export flow', () => {
   it('writes CSV with a header, neutralised formulas and every row', async () => {
     const id = await startExport(t, user, { format: 'csv', options: { collections: ['posts'] } });
     expect((await waitFor(t, user, id, finished)).status).toBe('completed');
-    const archive = await downloadAndUnzip(t, user, id);
+    const archive = await downloadArchive(t, user, id);
     try {
       const csv = archive.read('posts.csv');
       expect(csv.startsWith('\uFEFFid,title,text,createdAt,stats.likes,stats.shares\r\n')).toBe(true);
@@ -92,7 +92,7 @@ describe('Export flow', () => {
     const id = await startExport(t, user, { format: 'html', options: { maxRecords: 60 } });
     const done = await waitFor(t, user, id, finished);
     expect(done).toMatchObject({ status: 'completed', processedItems: 60 });
-    const archive = await downloadAndUnzip(t, user, id);
+    const archive = await downloadArchive(t, user, id);
     try {
       expect(archive.read('index.html')).toContain('html/posts-1.html');
       const page = archive.read('html/posts-1.html');
@@ -109,7 +109,7 @@ describe('Export flow', () => {
     fixture.reset({ totals: { posts: 5, photos: 0 }, mediaUrl: `http://127.0.0.1:${mediaPort}/img.png` });
     const id = await startExport(t, user, { format: 'json', options: { includeMedia: true } });
     expect((await waitFor(t, user, id, finished)).status).toBe('completed');
-    const archive = await downloadAndUnzip(t, user, id);
+    const archive = await downloadArchive(t, user, id);
     try {
       expect(readdirSync(join(archive.dir, 'media/posts')).sort()).toEqual(['posts-0-0.png', 'posts-1-0.png', 'posts-2-0.png', 'posts-4-0.png']);
       expect(readFileSync(join(archive.dir, 'media/posts/posts-0-0.png'))).toEqual(PNG);
@@ -124,7 +124,7 @@ describe('Export flow', () => {
     fixture.reset({ totals: { posts: 5, photos: 0 }, mediaUrl: `http://127.0.0.1:${mediaPort}/img.png` });
     const id = await startExport(t, user, { format: 'html', options: { includeMedia: true } });
     expect((await waitFor(t, user, id, finished)).status).toBe('completed');
-    const archive = await downloadAndUnzip(t, user, id);
+    const archive = await downloadArchive(t, user, id);
     try {
       const sections = archive.read('html/posts-1.html').split('<section class="item">').slice(1);
       expect(sections).toHaveLength(5);
@@ -142,7 +142,7 @@ describe('Export flow', () => {
     fixture.reset({ totals: { posts: 2, photos: 0 }, mediaUrl: 'http://169.254.169.254/latest/meta-data' });
     const id = await startExport(t, user, { format: 'json', options: { includeMedia: true } });
     expect((await waitFor(t, user, id, finished)).status).toBe('completed');
-    const archive = await downloadAndUnzip(t, user, id);
+    const archive = await downloadArchive(t, user, id);
     try {
       expect(existsSync(join(archive.dir, 'media'))).toBe(false);
       expect(JSON.parse(archive.read('errors.json'))).toHaveLength(2);

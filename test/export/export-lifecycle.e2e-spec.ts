@@ -5,7 +5,7 @@ import { ExportMaintenance } from '../../apps/api/src/modules/export/queue/expor
 import { FixtureAdapter, quotaExceeded, rateLimited } from '../support/fixture-adapter';
 import { CredentialsRejectedError } from '@app/platform-adapters';
 import { TestApp, startTestApp } from '../support/test-app';
-import { ExportUser, connectedUser, downloadAndUnzip, exportState, finished, startExport, waitFor } from './export-support';
+import { ExportUser, connectedUser, downloadArchive, exportState, finished, startExport, waitFor } from './export-support';
 import request from 'supertest';
 
 /** Cancel, parking, failures and a stale worker: the export's life beyond the happy path. */
@@ -79,7 +79,7 @@ describe('Export lifecycle', () => {
     const done = await waitFor(t, user, id, finished);
     expect(done).toMatchObject({ status: 'completed', processedItems: 150, waitReason: null });
     expect(fixture.served.get('posts:0')).toBe(1);
-    const archive = await downloadAndUnzip(t, user, id);
+    const archive = await downloadArchive(t, user, id);
     try {
       const ids = (JSON.parse(archive.read('posts.json')) as { id: string }[]).map((post) => post.id);
       expect(new Set(ids).size).toBe(150);
@@ -133,7 +133,7 @@ describe('Export lifecycle', () => {
     fixture.settings.pageDelayMs = 0;
     expect(await t.app.get(ExportMaintenance).reconcile()).toBeGreaterThanOrEqual(1);
     expect(await waitFor(t, user, id, finished)).toMatchObject({ status: 'completed', processedItems: 1_000 });
-    const archive = await downloadAndUnzip(t, user, id);
+    const archive = await downloadArchive(t, user, id);
     try {
       const ids = (JSON.parse(archive.read('posts.json')) as { id: string }[]).map((post) => post.id);
       expect(ids).toEqual(Array.from({ length: 1_000 }, (_, i) => `posts-${i}`));

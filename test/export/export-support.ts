@@ -1,8 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { PlatformAdapter } from '@app/platform-adapters';
 import { io } from 'socket.io-client';
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
@@ -82,30 +78,7 @@ export async function waitFor(
 
 export const finished = (state: ExportState): boolean => ['completed', 'failed', 'cancelled'].includes(state.status);
 
-/** Downloads the archive and unpacks it into a temporary folder (after `unzip -t` checks it). */
-export async function downloadAndUnzip(t: TestApp, user: ExportUser, id: string): Promise<{ dir: string; read: (name: string) => string; cleanup: () => void }> {
-  await user.pace();
-  const res = await request(t.url)
-    .get(`/api/export/${id}/download`)
-    .set(user.auth)
-    .buffer(true)
-    .parse((response, callback) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => callback(null, Buffer.concat(chunks)));
-    })
-    .expect(200);
-  const dir = mkdtempSync(join(tmpdir(), 'se-export-'));
-  const zip = join(dir, 'export.zip');
-  writeFileSync(zip, res.body as Buffer);
-  execFileSync('unzip', ['-tq', zip]);
-  execFileSync('unzip', ['-oq', zip, '-d', join(dir, 'out')]);
-  return {
-    dir: join(dir, 'out'),
-    read: (name) => readFileSync(join(dir, 'out', name), 'utf8'),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
+export { downloadArchive } from '../support/archive';
 
 // ---------------------------------------------------------------------------------------------
 // WebSocket clients, anonymous pacing and a second app instance on the same database.

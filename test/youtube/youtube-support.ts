@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { AccountSpec, LogEntry, RunningSandbox } from '../../apps/platform-sandbox/src';
+import type { Archive } from '../support/archive';
+export { downloadArchive, listFiles, type Archive } from '../support/archive';
 import { newAddress, uniqueEmail } from '../support/auth-helpers';
 import type { Session } from '../support/auth-helpers';
 
@@ -176,13 +177,6 @@ export async function youtubeStatus(service: Service, user: YouTubeUser): Promis
 
 // ---- archives ----------------------------------------------------------------------------------
 
-export interface Archive {
-  dir: string;
-  files: string[];
-  read(name: string): string;
-  json<T>(name: string): T;
-  cleanup(): void;
-}
 
 export interface Manifest {
   schemaVersion: number;
@@ -192,46 +186,6 @@ export interface Manifest {
   counts: Record<string, number>;
   warnings: string[];
   files: { name: string; bytes: number; sha256: string }[];
-}
-
-/** Downloads the archive, checks it with `unzip -t` and unpacks it into a temporary folder. */
-export async function downloadArchive(service: Service, user: YouTubeUser, id: string): Promise<Archive> {
-  await user.pace();
-  const res = await request(service.url)
-    .get(`/api/export/${id}/download`)
-    .set(user.auth)
-    .buffer(true)
-    .parse((response, callback) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => callback(null, Buffer.concat(chunks)));
-    });
-  if (res.status !== 200) throw new Error(`download failed: ${res.status}`);
-  const dir = mkdtempSync(join(tmpdir(), 'se-yt-export-'));
-  const zip = join(dir, 'export.zip');
-  writeFileSync(zip, res.body as Buffer);
-  execFileSync('unzip', ['-tq', zip]);
-  const out = join(dir, 'out');
-  mkdirSync(out);
-  execFileSync('unzip', ['-oq', zip, '-d', out]);
-  return {
-    dir: out,
-    files: listFiles(out),
-    read: (name) => readFileSync(join(out, name), 'utf8'),
-    json: <T>(name: string) => JSON.parse(readFileSync(join(out, name), 'utf8')) as T,
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-/** Every file under `dir`, as paths relative to it, sorted. */
-export function listFiles(dir: string, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
-    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...listFiles(dir, path));
-    else out.push(path);
-  }
-  return out.sort();
 }
 
 /** RFC 4180: quoted fields with doubled quotes, CRLF (or LF) between records, a leading BOM skipped. */
