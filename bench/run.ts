@@ -62,7 +62,8 @@ function parseArgs(argv: string[]): Args {
     writeReadme: overrides.has('write-readme'),
     keep: overrides.has('keep'),
     logLevel: overrides.get('log-level') ?? 'info',
-    output: resolve(ROOT, overrides.get('output') ?? 'bench/results.json'),
+    // A quick run must not overwrite the recorded full run.
+    output: resolve(ROOT, overrides.get('output') ?? (overrides.has('quick') ? 'bench/results.quick.json' : 'bench/results.json')),
     overrides,
   };
 }
