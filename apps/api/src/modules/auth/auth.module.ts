@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -33,16 +34,21 @@ import { UsersService } from './users/users.service';
     PlatformsModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: ({ jwt }: AppConfig) => ({
-        secret: jwt.secret,
-        signOptions: { algorithm: 'HS256' as const, issuer: jwt.issuer, audience: jwt.audience },
-        verifyOptions: {
-          algorithms: ['HS256' as const],
-          issuer: jwt.issuer,
-          audience: jwt.audience,
-          clockTolerance: 5,
-        },
-      }),
+      useFactory: ({ jwt }: AppConfig) => {
+        // A key object, not the string: jsonwebtoken would otherwise try to parse the string as a
+        // public key on every sign and verify before treating it as a secret.
+        const key = createSecretKey(Buffer.from(jwt.secret, 'utf8'));
+        return {
+          secretOrKeyProvider: () => key,
+          signOptions: { algorithm: 'HS256' as const, issuer: jwt.issuer, audience: jwt.audience },
+          verifyOptions: {
+            algorithms: ['HS256' as const],
+            issuer: jwt.issuer,
+            audience: jwt.audience,
+            clockTolerance: 5,
+          },
+        };
+      },
     }),
   ],
   controllers: [AuthController, GoogleAuthController],
