@@ -6,7 +6,7 @@ import { Spool } from './spool';
 export type SpoolKind = 'items' | 'media' | 'errors';
 
 /**
- * An export's scratch files under STORAGE_DIR/work/<exportId>. Spool files carry the attempt that
+ * An export's scratch files, in the `work` folder of STORAGE_DIR. Spool files carry the attempt that
  * writes them: a worker that resumes copies the checkpointed prefix into files of its own, so a stale
  * worker still writing to the old files can never corrupt what the new one collects.
  */
