@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import { BeforeApplicationShutdown, Logger, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ErrorCode } from '@app/contracts';
@@ -38,7 +38,7 @@ import { ExportStopped, RunningExports } from './running-exports';
  * a worker; other failures retry with backoff and fail the export after the last attempt.
  */
 @Processor(EXPORT_QUEUE, { concurrency: 2, drainDelay: 1, lockDuration: 30_000 })
-export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeApplicationShutdown {
+export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(ExportProcessor.name);
   private readonly media: MediaFetcher;
 
@@ -72,6 +72,16 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
   /** Running pages finish and checkpoint; their jobs go back to the queue for the next worker. */
   beforeApplicationShutdown(): void {
     this.running.stopAllAfterPage('shutdown');
+  }
+
+  /**
+   * Runs before @nestjs/bullmq closes the worker. BullMQ's graceful close waits for its fetch loop,
+   * which never returns when a Redis restart cut its blocking call; by now our exports have
+   * checkpointed and handed their jobs back, so the worker is closed without that wait.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await this.running.idle();
+    await this.worker.close(true);
   }
 
   async process(job: Job<ExportJobData>, token?: string): Promise<void> {

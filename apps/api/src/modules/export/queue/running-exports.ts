@@ -53,6 +53,13 @@ export class RunningExports {
     setTimeout(() => runningNow.forEach((running) => running.controller.abort(new ExportStopped(reason))), SHUTDOWN_GRACE_MS).unref();
   }
 
+  /** Resolves once nothing runs here any more, or after `timeoutMs`. */
+  async idle(timeoutMs = SHUTDOWN_GRACE_MS + 1_000): Promise<void> {
+    for (let waited = 0; this.running.size > 0 && waited < timeoutMs; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
   get size(): number {
     return this.running.size;
   }
