@@ -115,6 +115,13 @@ describe('Access tokens', () => {
     await expectInvalidToken(`Bearer ${session.token}`);
   });
 
+  it("refuses a token naming one account and another account's session", async () => {
+    const mine = await freshClaims();
+    const theirs = await freshClaims();
+    await expectInvalidToken(ours({ ...mine, jti: theirs.jti }));
+    await me(ours(mine)).expect(200);
+  });
+
   it('stops accepting the access token of a session that logged out', async () => {
     const { session } = await registerUser(t);
     await request(t.url)

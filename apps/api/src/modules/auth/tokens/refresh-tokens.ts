@@ -4,6 +4,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, IsNull, Not, Repository } from 'typeorm';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
+import type { AuthUser } from '../auth-user.dto';
 import { deriveKey } from '../derived-key';
 import { RefreshToken } from './refresh-token.entity';
 
@@ -91,10 +92,20 @@ export class RefreshTokens {
     if (token) await this.revokeFamily(token.row.familyId);
   }
 
-  /** Whether the session an access token belongs to has ended (logout, reuse) or no longer exists. */
-  async isRevoked(id: string): Promise<boolean> {
-    const token = await this.tokens.findOne({ where: { id }, select: { id: true, revokedAt: true } });
-    return !token || token.revokedAt !== null;
+  /**
+   * The account an access token stands for: undefined once its session has ended (logout, reuse),
+   * when the token row is gone or belongs to someone else, or when the account was deleted. One
+   * statement, because every authenticated request asks. Expiry is the access token's own `exp`;
+   * the family's expiry only limits refreshing.
+   */
+  async sessionUser(id: string, userId: string): Promise<AuthUser | undefined> {
+    const [user] = await this.dataSource.query<AuthUser[]>(
+      `SELECT u.id, u.email, u.name
+       FROM refresh_tokens t JOIN users u ON u.id = t.user_id
+       WHERE t.id = $1 AND t.user_id = $2 AND t.revoked_at IS NULL`,
+      [id, userId],
+    );
+    return user;
   }
 
   /**

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { TokenPair } from '../auth-responses.dto';
 import type { AuthUser } from '../auth-user.dto';
-import { UsersService } from '../users/users.service';
 import { AccessTokens } from './access-tokens';
 import { RefreshGrant, RefreshTokens } from './refresh-tokens';
 
@@ -14,7 +13,6 @@ export class Sessions {
   constructor(
     private readonly accessTokens: AccessTokens,
     private readonly refreshTokens: RefreshTokens,
-    private readonly users: UsersService,
   ) {}
 
   async start(userId: string): Promise<TokenPair> {
@@ -34,9 +32,7 @@ export class Sessions {
   /** The user an access token stands for, while its session lasts and the account exists. */
   async authenticate(accessToken: string): Promise<AuthUser | undefined> {
     const claims = await this.accessTokens.verify(accessToken);
-    if (!claims || (await this.refreshTokens.isRevoked(claims.refreshTokenId))) return undefined;
-    const user = await this.users.findById(claims.userId);
-    return user ? { id: user.id, email: user.email, name: user.name } : undefined;
+    return claims && this.refreshTokens.sessionUser(claims.refreshTokenId, claims.userId);
   }
 
   private pair(grant: RefreshGrant): TokenPair {
