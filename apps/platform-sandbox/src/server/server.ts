@@ -8,7 +8,7 @@ import { Reply, htmlReply, jsonReply, plainJsonReply, sendReply } from '../http/
 import { MEDIA_ROUTES } from '../media/routes';
 import { RequestDescriptor, faultLabel, isPreHandler, preHandlerReply, transformReply } from '../state/faults';
 import { loggableQuery } from '../state/request-log';
-import { pageNumber } from '../youtube/common';
+import { pageNumber } from '../youtube/paging';
 import { YOUTUBE_ROUTES } from '../youtube/routes';
 import type { Call, Route } from './call';
 import { indexPage } from './index-page';

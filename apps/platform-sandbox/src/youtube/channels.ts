@@ -3,7 +3,8 @@ import type { Call } from '../server/call';
 import { hashString } from '../core/prng';
 import type { SyntheticChannel } from '../synthetic/channel';
 import { etag } from '../synthetic/ids';
-import { YouTubeMethod, authorize, chooseFilter, isReply, parseMaxResults, parseParts } from './common';
+import { YouTubeMethod, authorize, chooseFilter, isReply, parseParts } from './common';
+import { LIST_PAGE, parseMaxResults } from './paging';
 import { channelResource } from './resources';
 import { idList, makeView, ok } from './view';
 
@@ -24,7 +25,7 @@ export function listChannels(call: Call): Reply {
   if (isReply(parts)) return parts;
   const filter = chooseFilter(q, ['mine', 'id', 'forHandle'], FILTERS);
   if (isReply(filter)) return filter;
-  const max = parseMaxResults(q, 0, 50, 5);
+  const max = parseMaxResults(q, LIST_PAGE);
   if (isReply(max)) return max;
 
   let channels: SyntheticChannel[];

@@ -1,7 +1,8 @@
 import { errors } from '../google/api-error';
 import type { Reply } from '../http/reply';
 import type { Call } from '../server/call';
-import { YouTubeMethod, authorize, chooseFilter, isReply, listResponse, parseMaxResults, parseOffset, parseParts, refuseUnsupported, slice } from './common';
+import { YouTubeMethod, authorize, chooseFilter, isReply, parseParts, refuseUnsupported } from './common';
+import { COMMENT_PAGE, listResponse, pagedListResponse, parsePageRequest } from './paging';
 import { commentThreadResource, videoVisible } from './resources';
 import { idList, makeView, ok, parseTextFormat } from './view';
 
@@ -11,6 +12,8 @@ export const COMMENT_THREADS_LIST: YouTubeMethod = {
   cost: 1,
   parts: ['id', 'replies', 'snippet'],
 };
+
+const KIND = 'youtube#commentThreadListResponse';
 
 export function listCommentThreads(call: Call): Reply {
   const q = call.ctx.query;
@@ -31,10 +34,8 @@ export function listCommentThreads(call: Call): Reply {
   if (order !== 'time' && order !== 'relevance') return errors.invalidValue('order', order);
   const textFormat = parseTextFormat(q);
   if (isReply(textFormat)) return textFormat;
-  const max = parseMaxResults(q, 1, 100, 20);
-  if (isReply(max)) return max;
-  const offset = parseOffset(q);
-  if (isReply(offset)) return offset;
+  const page = parsePageRequest(q, COMMENT_PAGE);
+  if (isReply(page)) return page;
   const view = makeView(call, account, parts, textFormat);
   const universe = call.state.universe;
 
@@ -45,15 +46,14 @@ export function listCommentThreads(call: Call): Reply {
       .map((id) => universe.thread(id))
       .filter((t) => t !== null)
       .map((t) => commentThreadResource(view, t.channel, t.thread));
-    return ok(call, listResponse('youtube#commentThreadListResponse', items, null, max, `threads:${ids.join(',')}`));
+    return ok(call, listResponse(KIND, items, null, page.size, `threads:${ids.join(',')}`));
   }
 
   if (filter === 'allThreadsRelatedToChannelId') {
     const channel = universe.channelById(q.get('allThreadsRelatedToChannelId') ?? '');
     if (!channel) return errors.channelNotFound();
     const total = channel.threadsTotal();
-    const items = slice(offset, max, total, (t) => commentThreadResource(view, channel, t));
-    return ok(call, listResponse('youtube#commentThreadListResponse', items, { offset, size: max, total }, max, `threads:${channel.id}`));
+    return ok(call, pagedListResponse(KIND, page, total, (t) => commentThreadResource(view, channel, t), `threads:${channel.id}`));
   }
 
   const ref = universe.video(q.get('videoId') ?? '');
@@ -62,6 +62,5 @@ export function listCommentThreads(call: Call): Reply {
   if (facts.commentsDisabled) return errors.commentsDisabled();
   const first = ref.channel.firstThreadOf(ref.index);
   const total = ref.channel.threadCount(ref.index);
-  const items = slice(offset, max, total, (k) => commentThreadResource(view, ref.channel, first + k));
-  return ok(call, listResponse('youtube#commentThreadListResponse', items, { offset, size: max, total }, max, `threads:${facts.id}`));
+  return ok(call, pagedListResponse(KIND, page, total, (k) => commentThreadResource(view, ref.channel, first + k), `threads:${facts.id}`));
 }

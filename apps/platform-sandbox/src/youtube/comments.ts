@@ -2,7 +2,8 @@ import { errors } from '../google/api-error';
 import type { Reply } from '../http/reply';
 import type { Call } from '../server/call';
 import { decodeReplyId } from '../synthetic/ids';
-import { YouTubeMethod, authorize, chooseFilter, isReply, listResponse, parseMaxResults, parseOffset, parseParts, slice } from './common';
+import { YouTubeMethod, authorize, chooseFilter, isReply, parseParts } from './common';
+import { COMMENT_PAGE, listResponse, pagedListResponse, parsePageRequest } from './paging';
 import { commentResource } from './resources';
 import { idList, makeView, ok, parseTextFormat } from './view';
 
@@ -12,6 +13,8 @@ export const COMMENTS_LIST: YouTubeMethod = {
   cost: 1,
   parts: ['id', 'snippet'],
 };
+
+const KIND = 'youtube#commentListResponse';
 
 export function listComments(call: Call): Reply {
   const q = call.ctx.query;
@@ -23,10 +26,8 @@ export function listComments(call: Call): Reply {
   if (isReply(filter)) return filter;
   const textFormat = parseTextFormat(q);
   if (isReply(textFormat)) return textFormat;
-  const max = parseMaxResults(q, 1, 100, 20);
-  if (isReply(max)) return max;
-  const offset = parseOffset(q);
-  if (isReply(offset)) return offset;
+  const page = parsePageRequest(q, COMMENT_PAGE);
+  if (isReply(page)) return page;
   const view = makeView(call, account, parts, textFormat);
   const universe = call.state.universe;
 
@@ -46,12 +47,12 @@ export function listComments(call: Call): Reply {
         items.push(commentResource(view, parent.channel, parent.thread, reply.reply));
       }
     }
-    return ok(call, listResponse('youtube#commentListResponse', items, null, max, `comments:${ids.join(',')}`));
+    return ok(call, listResponse(KIND, items, null, page.size, `comments:${ids.join(',')}`));
   }
 
   const parent = universe.thread(q.get('parentId') ?? '');
   if (!parent) return errors.commentNotFound();
   const total = parent.channel.replyCount(parent.thread);
-  const items = slice(offset, max, total, (r) => commentResource(view, parent.channel, parent.thread, r));
-  return ok(call, listResponse('youtube#commentListResponse', items, { offset, size: max, total }, max, `comments:${q.get('parentId')}`));
+  const reply = (r: number) => commentResource(view, parent.channel, parent.thread, r);
+  return ok(call, pagedListResponse(KIND, page, total, reply, `comments:${q.get('parentId')}`));
 }

@@ -1,11 +1,8 @@
-import { decodePageToken, encodePageToken } from '../core/codec';
 import { errors } from '../google/api-error';
 import { YOUTUBE_READ_SCOPES } from '../google/scopes';
 import type { Reply } from '../http/reply';
 import type { Call } from '../server/call';
 import type { Account } from '../synthetic/account';
-import { etag } from '../synthetic/ids';
-import { hashString } from '../core/prng';
 
 /** One Data API method: its name in logs and fault rules, its RPC name in errors, its unit cost. */
 export interface YouTubeMethod {
@@ -52,31 +49,6 @@ export function parseParts(query: URLSearchParams, allowed: readonly string[]): 
   return parts;
 }
 
-export function parseMaxResults(query: URLSearchParams, min: number, max: number, fallback: number): number | Reply {
-  const raw = query.get('maxResults');
-  if (raw === null || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) return errors.notAnInteger('maxResults', raw);
-  const value = Number(raw);
-  if (value < min || value > max) return errors.outOfRange('maxResults', raw, min, max);
-  return value;
-}
-
-export function parseOffset(query: URLSearchParams): number | Reply {
-  const token = query.get('pageToken');
-  if (token === null || token === '') return 0;
-  const offset = decodePageToken(token);
-  return offset === null ? errors.invalidPageToken() : offset;
-}
-
-/** The 1-based page a list request asks for, for fault rules ("page 3"). */
-export function pageNumber(query: URLSearchParams, defaultMax: number): number {
-  const token = query.get('pageToken');
-  const offset = token ? decodePageToken(token) : 0;
-  const raw = query.get('maxResults');
-  const size = raw && /^\d+$/.test(raw) ? Number(raw) : defaultMax;
-  return offset === null ? 1 : Math.floor(offset / Math.max(1, size)) + 1;
-}
-
 export function boolParam(query: URLSearchParams, name: string): boolean | Reply {
   const raw = query.get(name);
   if (raw === null) return false;
@@ -108,30 +80,4 @@ export function refuseUnsupported(query: URLSearchParams, names: readonly string
     if (query.has(name)) return errors.unexpectedParameter(name, `The Star Export sandbox does not implement the ${name} parameter.`);
   }
   return null;
-}
-
-/** A list response with Google's paging fields. */
-export function listResponse(
-  kind: string,
-  items: unknown[],
-  paging: { offset: number; size: number; total: number } | null,
-  resultsPerPage: number,
-  seedText: string,
-): Record<string, unknown> {
-  const response: Record<string, unknown> = { kind, etag: etag(hashString(seedText), paging?.offset ?? 0, items.length) };
-  if (paging && paging.size > 0) {
-    if (paging.offset + paging.size < paging.total) response.nextPageToken = encodePageToken(paging.offset + paging.size, false);
-    if (paging.offset > 0) response.prevPageToken = encodePageToken(Math.max(0, paging.offset - paging.size), true);
-  }
-  response.items = items;
-  response.pageInfo = { totalResults: paging?.total ?? items.length, resultsPerPage };
-  return response;
-}
-
-/** Produces items [offset, offset + size) of a virtual list without materialising the rest. */
-export function slice<T>(offset: number, size: number, total: number, make: (i: number) => T): T[] {
-  const end = Math.min(total, offset + size);
-  const out: T[] = [];
-  for (let i = offset; i < end; i++) out.push(make(i));
-  return out;
 }

@@ -5,7 +5,8 @@ import type { Account } from '../synthetic/account';
 import type { SyntheticChannel } from '../synthetic/channel';
 import { decodePlaylistItemId, decodeVideoId } from '../synthetic/ids';
 import type { PlaylistRef } from '../synthetic/universe';
-import { YouTubeMethod, authorize, chooseFilter, isReply, listResponse, parseMaxResults, parseOffset, parseParts, refuseUnsupported, slice } from './common';
+import { YouTubeMethod, authorize, chooseFilter, isReply, parseParts, refuseUnsupported } from './common';
+import { LIST_PAGE, listResponse, pagedListResponse, parsePageRequest } from './paging';
 import { View, addedToPlaylistMs, ownsChannel, playlistEntry, playlistItemResource, videoVisible } from './resources';
 import { idList, makeView, ok } from './view';
 
@@ -72,6 +73,8 @@ function resolve(ref: PlaylistRef, requestedId: string, viewer: Account): Resolv
   };
 }
 
+const KIND = 'youtube#playlistItemListResponse';
+
 export function listPlaylistItems(call: Call): Reply {
   const q = call.ctx.query;
   const account = authorize(call, PLAYLIST_ITEMS_LIST);
@@ -82,10 +85,8 @@ export function listPlaylistItems(call: Call): Reply {
   if (isReply(filter)) return filter;
   const unsupported = refuseUnsupported(q, ['videoId', 'onBehalfOfContentOwner']);
   if (unsupported) return unsupported;
-  const max = parseMaxResults(q, 0, 50, 5);
-  if (isReply(max)) return max;
-  const offset = parseOffset(q);
-  if (isReply(offset)) return offset;
+  const page = parsePageRequest(q, LIST_PAGE);
+  if (isReply(page)) return page;
   const view = makeView(call, account, parts);
 
   if (filter === 'id') {
@@ -103,7 +104,7 @@ export function listPlaylistItems(call: Call): Reply {
       const item = resolved.item(view, position);
       if (item && item.id === id) items.push(item);
     }
-    return ok(call, listResponse('youtube#playlistItemListResponse', items, null, max, `items:${ids.join(',')}`));
+    return ok(call, listResponse(KIND, items, null, page.size, `items:${ids.join(',')}`));
   }
 
   const playlistId = q.get('playlistId') ?? '';
@@ -111,7 +112,6 @@ export function listPlaylistItems(call: Call): Reply {
   if (!ref) return errors.playlistNotFound();
   const resolved = resolve(ref, playlistId, account);
   if (isReply(resolved)) return resolved;
-  const items = slice(offset, max, resolved.total, (position) => resolved.item(view, position)).filter((item) => item !== null);
   const seed = `items:${playlistId}:${ownsChannel(view, resolved.owner)}`;
-  return ok(call, listResponse('youtube#playlistItemListResponse', items, { offset, size: max, total: resolved.total }, max, seed));
+  return ok(call, pagedListResponse(KIND, page, resolved.total, (position) => resolved.item(view, position), seed));
 }

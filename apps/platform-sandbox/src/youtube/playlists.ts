@@ -2,7 +2,8 @@ import type { Reply } from '../http/reply';
 import type { Call } from '../server/call';
 import type { Account, PlaylistModel } from '../synthetic/account';
 import { decodePlaylistId } from '../synthetic/ids';
-import { YouTubeMethod, authorize, chooseFilter, isReply, listResponse, parseMaxResults, parseOffset, parseParts, slice } from './common';
+import { YouTubeMethod, authorize, chooseFilter, isReply, parseParts } from './common';
+import { LIST_PAGE, listResponse, pagedListResponse, parsePageRequest } from './paging';
 import { playlistResource } from './resources';
 import { idList, makeView, ok } from './view';
 
@@ -13,6 +14,8 @@ export const PLAYLISTS_LIST: YouTubeMethod = {
   parts: ['contentDetails', 'id', 'localizations', 'player', 'snippet', 'status'],
 };
 
+const KIND = 'youtube#playlistListResponse';
+
 export function listPlaylists(call: Call): Reply {
   const q = call.ctx.query;
   const account = authorize(call, PLAYLISTS_LIST);
@@ -21,10 +24,8 @@ export function listPlaylists(call: Call): Reply {
   if (isReply(parts)) return parts;
   const filter = chooseFilter(q, ['mine', 'channelId', 'id'], ['channelId', 'id', 'mine']);
   if (isReply(filter)) return filter;
-  const max = parseMaxResults(q, 0, 50, 5);
-  if (isReply(max)) return max;
-  const offset = parseOffset(q);
-  if (isReply(offset)) return offset;
+  const page = parsePageRequest(q, LIST_PAGE);
+  if (isReply(page)) return page;
   const view = makeView(call, account, parts);
 
   if (filter === 'id') {
@@ -37,7 +38,7 @@ export function listPlaylists(call: Call): Reply {
       const model = decoded && owner ? owner.playlists[decoded.index] : undefined;
       if (owner && model && (model.privacy !== 'private' || owner.key === account.key)) items.push(playlistResource(view, owner, model));
     }
-    return ok(call, listResponse('youtube#playlistListResponse', items, null, max, `playlists:${ids.join(',')}`));
+    return ok(call, listResponse(KIND, items, null, page.size, `playlists:${ids.join(',')}`));
   }
 
   let owner: Account | undefined;
@@ -48,9 +49,6 @@ export function listPlaylists(call: Call): Reply {
   }
   // Other people see public and unlisted playlists only; phantom channels have none.
   const visible: PlaylistModel[] = (owner?.playlists ?? []).filter((p) => owner?.key === account.key || p.privacy !== 'private');
-  const items = owner ? slice(offset, max, visible.length, (i) => playlistResource(view, owner, visible[i])) : [];
-  return ok(
-    call,
-    listResponse('youtube#playlistListResponse', items, { offset, size: max, total: visible.length }, max, `playlists:${owner?.key ?? '-'}`),
-  );
+  const entry = (i: number) => (owner ? playlistResource(view, owner, visible[i]) : null);
+  return ok(call, pagedListResponse(KIND, page, visible.length, entry, `playlists:${owner?.key ?? '-'}`));
 }

@@ -2,7 +2,8 @@ import { errors } from '../google/api-error';
 import type { Reply } from '../http/reply';
 import type { Call } from '../server/call';
 import type { Account } from '../synthetic/account';
-import { YouTubeMethod, authorize, chooseFilter, isReply, listResponse, parseMaxResults, parseOffset, parseParts, slice } from './common';
+import { YouTubeMethod, authorize, chooseFilter, isReply, parseParts } from './common';
+import { LIST_PAGE, pagedListResponse, parsePageRequest } from './paging';
 import { subscriptionResource } from './resources';
 import { makeView, ok } from './view';
 
@@ -21,10 +22,8 @@ export function listSubscriptions(call: Call): Reply {
   if (isReply(parts)) return parts;
   const filter = chooseFilter(q, ['mine', 'channelId'], ['channelId', 'id', 'mine', 'myRecentSubscribers', 'mySubscribers']);
   if (isReply(filter)) return filter;
-  const max = parseMaxResults(q, 0, 50, 5);
-  if (isReply(max)) return max;
-  const offset = parseOffset(q);
-  if (isReply(offset)) return offset;
+  const page = parsePageRequest(q, LIST_PAGE);
+  if (isReply(page)) return page;
   const order = q.get('order') ?? 'relevance';
   if (order !== 'relevance' && order !== 'unread') {
     return order === 'alphabetical'
@@ -44,6 +43,6 @@ export function listSubscriptions(call: Call): Reply {
   const total = owner.channel ? owner.subscriptions : 0;
   const view = makeView(call, account, parts);
   const subscriber = owner;
-  const items = slice(offset, max, total, (j) => subscriptionResource(view, subscriber, j));
-  return ok(call, listResponse('youtube#subscriptionListResponse', items, { offset, size: max, total }, max, `subs:${owner.key}`));
+  const entry = (j: number) => subscriptionResource(view, subscriber, j);
+  return ok(call, pagedListResponse('youtube#subscriptionListResponse', page, total, entry, `subs:${owner.key}`));
 }

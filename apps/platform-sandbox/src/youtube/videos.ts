@@ -1,7 +1,8 @@
 import type { Reply } from '../http/reply';
 import type { Call } from '../server/call';
 import type { VideoRef } from '../synthetic/universe';
-import { YouTubeMethod, authorize, chooseFilter, isReply, listResponse, parseParts, refuseUnsupported } from './common';
+import { YouTubeMethod, authorize, chooseFilter, isReply, parseParts, refuseUnsupported } from './common';
+import { listResponse } from './paging';
 import { videoResource, videoVisible } from './resources';
 import { idList, makeView, ok } from './view';
 
