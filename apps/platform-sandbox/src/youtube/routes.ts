@@ -1,7 +1,9 @@
-import type { Route } from '../server/call';
+import type { Handler, Route } from '../server/call';
 import { CHANNELS_LIST, listChannels } from './channels';
 import { COMMENT_THREADS_LIST, listCommentThreads } from './comment-threads';
 import { COMMENTS_LIST, listComments } from './comments';
+import type { YouTubeMethod } from './common';
+import { COMMENT_PAGE, LIST_PAGE, type PageSizes } from './paging';
 import { PLAYLIST_ITEMS_LIST, listPlaylistItems } from './playlist-items';
 import { PLAYLISTS_LIST, listPlaylists } from './playlists';
 import { SUBSCRIPTIONS_LIST, listSubscriptions } from './subscriptions';
@@ -9,36 +11,25 @@ import { VIDEOS_LIST, listVideos } from './videos';
 
 export const YOUTUBE_PREFIX = '/youtube/v3';
 
+/** Fault rules count pages in the method's default maxResults, so a route carries the handler's. */
+const route = (method: YouTubeMethod, resource: string, handler: Handler, page: PageSizes): Route => ({
+  methods: ['GET'],
+  path: `${YOUTUBE_PREFIX}/${resource}`,
+  api: method.name,
+  surface: 'youtube',
+  handler,
+  defaultPageSize: page.fallback,
+});
+
 /** The Data API methods the sandbox serves, all read-only list calls costing 1 unit. */
 export const YOUTUBE_ROUTES: Route[] = [
-  { methods: ['GET'], path: `${YOUTUBE_PREFIX}/channels`, api: CHANNELS_LIST.name, surface: 'youtube', handler: listChannels, defaultPageSize: 5 },
-  { methods: ['GET'], path: `${YOUTUBE_PREFIX}/videos`, api: VIDEOS_LIST.name, surface: 'youtube', handler: listVideos, defaultPageSize: 5 },
-  { methods: ['GET'], path: `${YOUTUBE_PREFIX}/playlists`, api: PLAYLISTS_LIST.name, surface: 'youtube', handler: listPlaylists, defaultPageSize: 5 },
-  {
-    methods: ['GET'],
-    path: `${YOUTUBE_PREFIX}/playlistItems`,
-    api: PLAYLIST_ITEMS_LIST.name,
-    surface: 'youtube',
-    handler: listPlaylistItems,
-    defaultPageSize: 5,
-  },
-  {
-    methods: ['GET'],
-    path: `${YOUTUBE_PREFIX}/commentThreads`,
-    api: COMMENT_THREADS_LIST.name,
-    surface: 'youtube',
-    handler: listCommentThreads,
-    defaultPageSize: 20,
-  },
-  { methods: ['GET'], path: `${YOUTUBE_PREFIX}/comments`, api: COMMENTS_LIST.name, surface: 'youtube', handler: listComments, defaultPageSize: 20 },
-  {
-    methods: ['GET'],
-    path: `${YOUTUBE_PREFIX}/subscriptions`,
-    api: SUBSCRIPTIONS_LIST.name,
-    surface: 'youtube',
-    handler: listSubscriptions,
-    defaultPageSize: 5,
-  },
+  route(CHANNELS_LIST, 'channels', listChannels, LIST_PAGE),
+  route(VIDEOS_LIST, 'videos', listVideos, LIST_PAGE),
+  route(PLAYLISTS_LIST, 'playlists', listPlaylists, LIST_PAGE),
+  route(PLAYLIST_ITEMS_LIST, 'playlistItems', listPlaylistItems, LIST_PAGE),
+  route(COMMENT_THREADS_LIST, 'commentThreads', listCommentThreads, COMMENT_PAGE),
+  route(COMMENTS_LIST, 'comments', listComments, COMMENT_PAGE),
+  route(SUBSCRIPTIONS_LIST, 'subscriptions', listSubscriptions, LIST_PAGE),
 ];
 
 export const YOUTUBE_UNIT_COSTS: Record<string, number> = Object.fromEntries(
