@@ -6,7 +6,7 @@ import { PlatformRequestError, UnknownCollectionError } from '../errors';
 import type { QueryValue } from '../http/platform-http-client';
 import type { YouTubeApi } from './youtube-api';
 import { decodeCursor, encodeCursor, type CursorStates } from './youtube-cursor';
-import { readStep, type ListAnswer, type ListOrder, type Step } from './youtube-lists';
+import { readStep, type ListAnswer, type ListOrder, type ListState, type Step } from './youtube-lists';
 import {
   channelRecord,
   commentRecord,
@@ -398,46 +398,25 @@ export class YouTubeExport {
       let found: ExportItem[] = [];
       if (state.pending.length > 0) {
         const [threadId, ...rest] = state.pending;
-        let step: Step | undefined;
-        try {
-          step = await readStep(state.replies ?? {}, { label: `the replies to comment ${threadId}` }, (pageToken, catchingUp) =>
-            this.api.list(ctx, 'comments.list', {
-              parentId: threadId,
-              part: 'snippet',
-              maxResults: pageSize(COMMENT_PAGE, remaining, catchingUp, params),
-              pageToken,
-            }),
-          );
-          warnings.push(...step.warnings);
-        } catch (error) {
-          const reason = skipReason(error);
-          if (!reason) throw error;
-          warnings.push(`the replies to comment ${threadId} were skipped (${reason})`);
-        }
-        found = (step?.entries ?? []).map((reply) => commentRecord(reply));
-        state = step?.next ? { ...state, replies: step.next } : { channel: state.channel, threads: state.threads, pending: rest, delivered: state.delivered };
+        const step = await this.commentPage(ctx, params, remaining, state.replies ?? {}, {
+          method: 'comments.list',
+          query: { parentId: threadId, part: 'snippet' },
+          order: { label: `the replies to comment ${threadId}` },
+          refused: (reason) => `the replies to comment ${threadId} were skipped (${reason})`,
+        });
+        warnings.push(...step.warnings);
+        found = step.entries.map((reply) => commentRecord(reply));
+        state = step.next ? { ...state, replies: step.next } : { channel: state.channel, threads: state.threads, pending: rest, delivered: state.delivered };
       } else if (state.threads) {
-        let step: Step | undefined;
-        try {
-          step = await readStep(
-            state.threads,
-            { label: 'the comment threads', timeOf: (thread) => read.str(thread, 'snippet', 'topLevelComment', 'snippet', 'publishedAt') ?? undefined },
-            (pageToken, catchingUp) =>
-              this.api.list(ctx, 'commentThreads.list', {
-                allThreadsRelatedToChannelId: state.channel,
-                part: 'id,snippet,replies',
-                maxResults: pageSize(COMMENT_PAGE, remaining, catchingUp, params),
-                pageToken,
-              }),
-          );
-          warnings.push(...step.warnings);
-        } catch (error) {
-          const reason = skipReason(error);
-          if (!reason) throw error;
-          warnings.push(`the channel's comments could not be read (${reason})`);
-        }
+        const step = await this.commentPage(ctx, params, remaining, state.threads, {
+          method: 'commentThreads.list',
+          query: { allThreadsRelatedToChannelId: state.channel, part: 'id,snippet,replies' },
+          order: { label: 'the comment threads', timeOf: (thread) => read.str(thread, 'snippet', 'topLevelComment', 'snippet', 'publishedAt') ?? undefined },
+          refused: (reason) => `the channel's comments could not be read (${reason})`,
+        });
+        warnings.push(...step.warnings);
         const pending: string[] = [];
-        for (const thread of step?.entries ?? []) {
+        for (const thread of step.entries) {
           const top = read.at(thread, ['snippet', 'topLevelComment']);
           if (top && typeof top === 'object') found.push(commentRecord(top as Entry, thread));
           const embedded = (read.at(thread, ['replies', 'comments']) as Entry[] | undefined) ?? [];
@@ -445,13 +424,36 @@ export class YouTubeExport {
           if (total > embedded.length) pending.push(thread.id as string);
           else found.push(...embedded.map((reply) => commentRecord(reply)));
         }
-        state = { ...state, threads: step?.next, pending };
+        state = { ...state, threads: step.next, pending };
       }
       const items = found.filter((comment) => placeOf(params, read.str(comment.data, 'publishedAt')) === 'inside').slice(0, Math.max(0, remaining));
       state = { ...state, delivered: state.delivered + items.length };
       const end = (state.pending.length === 0 && !state.threads) || state.delivered >= (params.maxRecords ?? Infinity);
       yield { items, cursor: end ? undefined : encodeCursor('comments', state), warnings };
       if (end) return;
+    }
+  }
+
+  /**
+   * The next page of a comment list (threads or one thread's replies), as many as maxRecords still
+   * allows up to 100. A refusal that means "skip" (comments disabled, thread deleted) ends that list
+   * with the `refused` warning instead of failing the export.
+   */
+  private async commentPage(
+    ctx: PlatformCallContext,
+    params: Params,
+    remaining: number,
+    list: ListState,
+    source: { method: YouTubeMethod; query: Record<string, QueryValue>; order: ListOrder; refused: (reason: string) => string },
+  ): Promise<Step> {
+    try {
+      return await readStep(list, source.order, (pageToken, catchingUp) =>
+        this.api.list(ctx, source.method, { ...source.query, maxResults: pageSize(COMMENT_PAGE, remaining, catchingUp, params), pageToken }),
+      );
+    } catch (error) {
+      const reason = skipReason(error);
+      if (!reason) throw error;
+      return { entries: [], warnings: [source.refused(reason)] };
     }
   }
 }
