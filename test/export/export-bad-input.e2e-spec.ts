@@ -6,12 +6,12 @@ import { CredentialsRejectedError } from '@app/platform-adapters';
 import { registerUser } from '../support/auth-helpers';
 import { FIXTURE, FixtureAdapter, JSON_ONLY_FIXTURE, JsonOnlyFixtureAdapter } from '../support/fixture-adapter';
 import { TestApp, startTestApp } from '../support/test-app';
-import { ExportUser, connectedUser, exportState, finished, pacer, startExport, waitFor } from './export-support';
+import { ExportCaller, ExportUser, exportState, finished, startExport, waitFor } from '../support/export-client';
+import { pacer, sleep } from '../support/pacing';
+import { connectedUser } from './export-support';
 
 /** What a stack trace or an internal path looks like in a body. */
 const LEAK = /\n\s+at |node_modules|\/src\/|\.[jt]s:\d+|QueryFailedError|TypeError|ReferenceError/;
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Detail {
   field: string;
@@ -45,12 +45,12 @@ describe('Export bad-input matrix', () => {
     return res;
   };
 
-  const start = async (user: ExportUser, body: unknown, headers: Record<string, string> = {}): Promise<Response> => {
+  const start = async (user: ExportCaller, body: unknown, headers: Record<string, string> = {}): Promise<Response> => {
     await user.pace();
     return checked(await request(t.url).post('/api/export/start').set(user.auth).set(headers).send(body as object));
   };
 
-  const call = async (user: ExportUser, method: 'get' | 'post', path: string): Promise<Response> => {
+  const call = async (user: ExportCaller, method: 'get' | 'post', path: string): Promise<Response> => {
     await user.pace();
     return checked(await request(t.url)[method](path).set(user.auth));
   };
@@ -61,7 +61,7 @@ describe('Export bad-input matrix', () => {
     if (field) expect((res.body.details as Detail[] | undefined)?.map((detail) => detail.field)).toContain(field);
   };
 
-  const rowsOf = async (user: ExportUser): Promise<number> => {
+  const rowsOf = async (user: ExportCaller): Promise<number> => {
     const [{ count }]: { count: string }[] = await db.query('SELECT count(*) AS count FROM export_jobs WHERE user_id = $1', [user.session.user.id]);
     return Number(count);
   };
@@ -93,7 +93,7 @@ describe('Export bad-input matrix', () => {
 
     it('row 21: answers 409 PLATFORM_NOT_CONNECTED for a known platform the user has not connected', async () => {
       const { session } = await registerUser(t);
-      const stranger: ExportUser = { session, auth: { Authorization: `Bearer ${session.token}` }, pace: pacer() };
+      const stranger: ExportCaller = { session, auth: { Authorization: `Bearer ${session.token}` }, pace: pacer() };
       for (const platform of [FIXTURE, 'youtube']) {
         const res = await start(stranger, { platform, format: 'json' });
         expect(res.status).toBe(409);

@@ -5,7 +5,9 @@ import type { Response, Test } from 'supertest';
 import { DownloadLinks } from '../../apps/api/src/modules/export/download-link';
 import { FixtureAdapter } from '../support/fixture-adapter';
 import { TestApp, startTestApp } from '../support/test-app';
-import { ExportUser, connectedUser, exportState, finished, pacer, startExport, waitFor } from './export-support';
+import { ExportUser, exportState, finished, startExport, waitFor } from '../support/export-client';
+import { pacer } from '../support/pacing';
+import { connectedUser } from './export-support';
 
 /** Buffers a response body as raw bytes, whatever its type. */
 const binary = (test: Test): Test =>

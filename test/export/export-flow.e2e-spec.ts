@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { FIXTURE, FixtureAdapter, PAGE_SIZE } from '../support/fixture-adapter';
 import { TestApp, startTestApp } from '../support/test-app';
-import { ExportUser, connectedUser, downloadArchive, finished, startExport, waitFor } from './export-support';
+import { downloadArchive } from '../support/archive';
+import { ExportUser, finished, startExport, waitFor } from '../support/export-client';
+import { connectedUser } from './export-support';
 
 // The smallest valid PNG, served as every post's image.
 const PNG = Buffer.from(

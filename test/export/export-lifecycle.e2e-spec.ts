@@ -5,7 +5,9 @@ import { ExportMaintenance } from '../../apps/api/src/modules/export/queue/expor
 import { FixtureAdapter, quotaExceeded, rateLimited } from '../support/fixture-adapter';
 import { CredentialsRejectedError } from '@app/platform-adapters';
 import { TestApp, startTestApp } from '../support/test-app';
-import { ExportUser, connectedUser, downloadArchive, exportState, finished, startExport, waitFor } from './export-support';
+import { downloadArchive } from '../support/archive';
+import { ExportUser, exportState, finished, startExport, waitFor } from '../support/export-client';
+import { connectedUser } from './export-support';
 import request from 'supertest';
 
 /** Cancel, parking, failures and a stale worker: the export's life beyond the happy path. */

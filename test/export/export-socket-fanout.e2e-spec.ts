@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { FIXTURE, FixtureAdapter } from '../support/fixture-adapter';
 import { TestApp, serverMode } from '../support/test-app';
-import { ExportUser, RecordingSocket, connectedUser, exportState, openSocket, sharedDeployment, startExport, waitFor } from './export-support';
+import { ExportUser, exportState, startExport, waitFor } from '../support/export-client';
+import { RecordingSocket, connectedUser, openSocket, sharedDeployment } from './export-support';
 
 /**
  * Server mode runs the API and the workers as separate instances on one PostgreSQL and one Redis.

@@ -5,24 +5,14 @@ import { MAX_SOCKETS_PER_USER } from '../../apps/api/src/modules/export/events/e
 import { jwtParts, unsignedJwt } from '../support/auth-helpers';
 import { FIXTURE, FixtureAdapter, PAGE_SIZE, rateLimited } from '../support/fixture-adapter';
 import { TestApp, startTestApp } from '../support/test-app';
-import {
-  ExportUser,
-  RecordingSocket,
-  accessToken,
-  connectedUser,
-  exportState,
-  finished,
-  openSocket,
-  startExport,
-  waitFor,
-} from './export-support';
+import { ExportUser, exportState, finished, startExport, waitFor } from '../support/export-client';
+import { sleep } from '../support/pacing';
+import { RecordingSocket, accessToken, connectedUser, openSocket } from './export-support';
 
 const PROGRESS_KEYS = ['jobId', 'platform', 'processedItems', 'progress', 'totalItems'];
 
 /** The keys of a payload, sorted, so "exactly these fields" reads as one comparison. */
 const keysOf = (payload: Record<string, unknown>): string[] => Object.keys(payload).sort();
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The WebSocket gateway as a spec client sees it: who may connect, which events arrive for whose

@@ -4,84 +4,22 @@ import { io } from 'socket.io-client';
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
 import request from 'supertest';
 import { registerUser, signHs256 } from '../support/auth-helpers';
-import type { Session } from '../support/auth-helpers';
+import type { ExportUser } from '../support/export-client';
 import { FIXTURE } from '../support/fixture-adapter';
+import { pacer } from '../support/pacing';
 import { createScratchDatabase, flushRedis, startTestApp } from '../support/test-app';
 import type { TestApp, TestEnv } from '../support/test-app';
-
-export interface ExportUser {
-  session: Session;
-  auth: { Authorization: string };
-  /** Waits so that this user's requests stay under the export rate limit (10 per second). */
-  pace(): Promise<void>;
-}
-
-/** Requests of one user at least this far apart: 8 per second, under the limit of 10. */
-const PACE_MS = 125;
 
 /** A new user whose fixture platform is connected. */
 export async function connectedUser(t: TestApp): Promise<ExportUser> {
   const { session } = await registerUser(t);
   const auth = { Authorization: `Bearer ${session.token}` };
   await request(t.url).post(`/api/platforms/${FIXTURE}/connect`).set(auth).send({ accessToken: 'fixture-token' }).expect(200);
-  let next = 0;
-  const pace = async (): Promise<void> => {
-    const now = Date.now();
-    const at = Math.max(now, next);
-    next = at + PACE_MS;
-    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
-  };
-  return { session, auth, pace };
+  return { session, auth, platform: FIXTURE, pace: pacer() };
 }
-
-export async function startExport(t: TestApp, user: ExportUser, body: object): Promise<string> {
-  await user.pace();
-  const res = await request(t.url).post('/api/export/start').set(user.auth).send({ platform: FIXTURE, ...body });
-  if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return (res.body as { data: { jobId: string } }).data.jobId;
-}
-
-export interface ExportState {
-  status: string;
-  progress: number;
-  processedItems: number;
-  totalItems: number | null;
-  waitReason: string | null;
-  resumeAt: string | null;
-  error: { code: string; message: string } | null;
-  downloadUrl: string | null;
-  [key: string]: unknown;
-}
-
-export async function exportState(t: TestApp, user: ExportUser, id: string): Promise<ExportState> {
-  await user.pace();
-  const res = await request(t.url).get(`/api/export/${id}`).set(user.auth).expect(200);
-  return (res.body as { data: ExportState }).data;
-}
-
-/** Polls until `done` says so; bounded, so a broken export fails the test instead of hanging it. */
-export async function waitFor(
-  t: TestApp,
-  user: ExportUser,
-  id: string,
-  done: (state: ExportState) => boolean,
-  attempts = 240,
-): Promise<ExportState> {
-  let state = await exportState(t, user, id);
-  for (let i = 0; i < attempts && !done(state); i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    state = await exportState(t, user, id);
-  }
-  if (!done(state)) throw new Error(`export ${id} did not get there; last state ${JSON.stringify(state)}`);
-  return state;
-}
-
-export const finished = (state: ExportState): boolean => ['completed', 'failed', 'cancelled'].includes(state.status);
-
-export { downloadArchive } from '../support/archive';
 
 // ---------------------------------------------------------------------------------------------
-// WebSocket clients, anonymous pacing and a second app instance on the same database.
+// WebSocket clients, access tokens and a second app instance on the same database.
 // ---------------------------------------------------------------------------------------------
 
 /** One event a socket received, in arrival order. */
@@ -203,20 +141,6 @@ export function openSocket(t: Pick<TestApp, 'url'>, token: string | undefined, o
     close: () => {
       socket.disconnect();
     },
-  };
-}
-
-/**
- * Paces requests that are not tied to a user: the download route authenticates inside its handler
- * (bearer or link token), so the rate limiter counts it by client address, 10 per second.
- */
-export function pacer(intervalMs = PACE_MS): () => Promise<void> {
-  let next = 0;
-  return async () => {
-    const now = Date.now();
-    const at = Math.max(now, next);
-    next = at + intervalMs;
-    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
   };
 }
 

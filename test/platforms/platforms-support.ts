@@ -217,4 +217,4 @@ export function nextPacificMidnight(now = new Date()): Date {
   throw new Error('no Pacific midnight found');
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep } from '../support/pacing';

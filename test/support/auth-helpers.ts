@@ -32,7 +32,7 @@ export interface RegisteredUser {
 
 /** Registers a new account from a new client address. */
 export async function registerUser(
-  t: TestApp,
+  t: Pick<TestApp, 'url'>,
   fields: Partial<Pick<RegisteredUser, 'email' | 'password' | 'name'>> = {},
 ): Promise<RegisteredUser> {
   const account = { email: uniqueEmail(), password: 'correct horse battery', name: 'Test User', ...fields };

@@ -1,105 +1,26 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import request from 'supertest';
 import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { RunningSandbox } from '../../apps/platform-sandbox/src';
-import { freePort } from '../support/redis-server';
+import { completed, exportState, startExport } from '../support/export-client';
+import { sleep } from '../support/pacing';
+import { ServiceProcess, partFiles } from '../support/service-process';
 import { createScratchDatabase, flushRedis, serverMode, tempDir } from '../support/test-app';
 import {
   AccountIds,
   COLLECTIONS,
-  Manifest,
-  Service,
   apiCalls,
-  archiveIds,
   collectionOf,
-  completed,
   connectYouTube,
-  downloadArchive,
-  duplicates,
-  exportState,
+  expectJsonArchiveHolds,
   freshAccount,
-  listFiles,
   pageKey,
   serialiseServerMode,
   servedPages,
-  sleep,
-  sorted,
-  startYouTubeExport,
 } from './youtube-support';
 
 const root = join(__dirname, '../..');
-
-/** The compiled service as `npm start` runs it, in a process of its own. */
-class ServiceProcess implements Service {
-  private output = '';
-  private constructor(
-    readonly child: ChildProcess,
-    readonly url: string,
-  ) {
-    child.stdout?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
-    child.stderr?.on('data', (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-20_000)));
-  }
-
-  /** On `port` when given: access tokens name the service's URL as issuer, so a restart keeps its port. */
-  static async start(env: NodeJS.ProcessEnv, port?: number): Promise<ServiceProcess> {
-    port ??= await freePort();
-    const child = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const service = new ServiceProcess(child, `http://127.0.0.1:${port}`);
-    try {
-      await service.healthy();
-    } catch (error) {
-      await service.kill();
-      throw error;
-    }
-    return service;
-  }
-
-  /** Waits until /api/health answers; fails with the process's output if it exits or never does. */
-  private async healthy(timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.child.exitCode !== null) throw new Error(`the service exited with ${this.child.exitCode}:\n${this.output}`);
-      const res = await request(this.url)
-        .get('/api/health')
-        .catch(() => undefined);
-      if (res?.status === 200) return;
-      // Under the general rate limit (100 requests a minute per client address).
-      await sleep(700);
-    }
-    throw new Error(`the service did not become healthy:\n${this.output}`);
-  }
-
-  get port(): number {
-    return Number(new URL(this.url).port);
-  }
-
-  get log(): string {
-    return this.output;
-  }
-
-  /** SIGKILL: no shutdown hook runs, no checkpoint is written, locks are left to expire. */
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill(signal);
-    await exited;
-  }
-}
-
-/** Files under `dir` whose name ends in `.part`: a download or archive some run left half-written. */
-const partFiles = (dir: string): string[] => {
-  try {
-    return listFiles(dir).filter((name) => name.endsWith('.part'));
-  } catch {
-    return [];
-  }
-};
 
 /**
  * Issue 5's done-criterion: kill the worker process in the middle of a YouTube export and check that a
@@ -167,7 +88,7 @@ describe('YouTube export after a worker crash', () => {
     const since = sandbox.admin.log().lastSeq;
     // Slow Data API answers, so the export is still mid-way when the worker dies.
     sandbox.admin.addLatency({ ms: 120, match: { account: 'crash', path: '/youtube/v3/*' } });
-    const id = await startYouTubeExport(api, user, { format: 'json' });
+    const id = await startExport(api, user, { format: 'json' });
 
     let state = await exportState(api, user, id);
     for (let polls = 0; state.status !== 'completed' && state.progress < 25 && polls < 600; polls += 1) {
@@ -196,18 +117,7 @@ describe('YouTube export after a worker crash', () => {
     const total = COLLECTIONS.reduce((sum, collection) => sum + crash[collection].length, 0);
     expect(done).toMatchObject({ status: 'completed', processedItems: total, progress: 100 });
 
-    const archive = await downloadArchive(service, user, id);
-    try {
-      const manifest = archive.json<Manifest>('manifest.json');
-      for (const collection of COLLECTIONS) {
-        const ids = archiveIds(archive, 'json', collection);
-        expect({ collection, duplicates: duplicates(ids) }).toEqual({ collection, duplicates: [] });
-        expect({ collection, ids: sorted(ids) }).toEqual({ collection, ids: sorted(crash[collection]) });
-        expect(manifest.counts[collection]).toBe(crash[collection].length);
-      }
-    } finally {
-      archive.cleanup();
-    }
+    await expectJsonArchiveHolds(service, user, id, crash);
 
     // Work after the kill: at most the page that was in flight is asked again, once, per collection. A
     // page of uploads is a playlistItems.list and the videos.list of its ids, so that pair counts as one.

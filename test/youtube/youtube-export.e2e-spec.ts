@@ -1,27 +1,24 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { RunningSandbox } from '../../apps/platform-sandbox/src';
-import { TestApp, startTestApp } from '../support/test-app';
+import { downloadArchive } from '../support/archive';
+import type { Archive } from '../support/archive';
+import { completed, startExport } from '../support/export-client';
+import type { TestApp } from '../support/test-app';
 import {
   AccountIds,
-  Archive,
   COLLECTIONS,
   Manifest,
   apiCalls,
   archiveIds,
-  completed,
   connectYouTube,
   count,
-  downloadArchive,
-  duplicates,
+  expectEveryItemOnce,
   freshAccount,
   repeatedPages,
   sandboxIds,
-  serialiseServerMode,
-  sorted,
-  startYouTubeExport,
+  startYouTubeHarness,
   unitsToday,
   youtubeStatus,
 } from './youtube-support';
@@ -36,16 +33,6 @@ function expectManifestFiles(archive: Archive, manifest: Manifest): void {
   }
 }
 
-/** Every collection holds exactly the account's items, once each, and the manifest counts them. */
-function expectEveryItemOnce(archive: Archive, format: string, served: AccountIds, manifest: Manifest): void {
-  for (const collection of COLLECTIONS) {
-    const ids = archiveIds(archive, format, collection);
-    expect({ collection, duplicates: duplicates(ids) }).toEqual({ collection, duplicates: [] });
-    expect({ collection, ids: sorted(ids) }).toEqual({ collection, ids: sorted(served[collection]) });
-    expect({ collection, count: manifest.counts[collection] }).toEqual({ collection, count: served[collection].length });
-  }
-}
-
 /** 1 + 2·⌈N/50⌉: channels.list, then one playlistItems.list page and one videos.list per 50 uploads. */
 const videosUnits = (videos: number): number => 1 + 2 * Math.ceil(videos / 50);
 
@@ -57,34 +44,28 @@ const videosUnits = (videos: number): number => 1 + 2 * Math.ceil(videos / 50);
 describe('YouTube exports', () => {
   let sandbox: RunningSandbox;
   let t: TestApp;
-  let release: () => void;
+  let stop: (() => Promise<void>) | undefined;
   /** 137 videos (pages end short), playlists of 12, 57 and 0 entries, comments with up to 12 replies. */
   let alice: AccountIds;
 
   beforeAll(async () => {
-    release = await serialiseServerMode();
-    sandbox = await startSandbox({ port: 0 });
-    t = await startTestApp({
-      TRUST_PROXY: '1',
-      ...sandbox.env,
+    ({ sandbox, t, close: stop } = await startYouTubeHarness((started) => ({
       // The sandbox serves thumbnails and the watch page yt-dlp reads; an IP literal with its port opens loopback.
-      MEDIA_ALLOWED_HOSTS: `127.0.0.1:${sandbox.port}`,
-      YOUTUBE_WATCH_URL: `${sandbox.url}/watch`,
+      MEDIA_ALLOWED_HOSTS: `127.0.0.1:${started.port}`,
+      YOUTUBE_WATCH_URL: `${started.url}/watch`,
       YTDLP_PATH: '/usr/bin/yt-dlp',
-    });
+    })));
     alice = await sandboxIds(sandbox, 'alice');
   }, 600_000);
   afterAll(async () => {
-    await t?.close();
-    await sandbox?.close();
-    release?.();
+    await stop?.();
   });
 
   describe.each(['json', 'csv', 'html'])('as %s', (format) => {
     it('holds every item of every collection exactly once, and the manifest counts them', async () => {
       const user = await connectYouTube(t, sandbox, 'alice');
       const since = sandbox.admin.log().lastSeq;
-      const id = await startYouTubeExport(t, user, { format });
+      const id = await startExport(t, user, { format });
       const done = await completed(t, user, id);
       const total = COLLECTIONS.reduce((sum, collection) => sum + alice[collection].length, 0);
       expect(done).toMatchObject({ progress: 100, processedItems: total, totalItems: total, warnings: [] });
@@ -93,7 +74,7 @@ describe('YouTube exports', () => {
       try {
         const manifest = archive.json<Manifest>('manifest.json');
         expect(manifest).toMatchObject({ schemaVersion: 1, platform: 'youtube', format, account: { id: alice.channelId } });
-        expectEveryItemOnce(archive, format, alice, manifest);
+        expectEveryItemOnce(archive, format, alice);
         expectManifestFiles(archive, manifest);
         expect(archive.json<unknown[]>('errors.json')).toEqual([]);
         expect(archive.files.filter((name) => name.startsWith('media/'))).toEqual([]);
@@ -122,12 +103,12 @@ describe('YouTube exports', () => {
 
     it.each(['json', 'csv', 'html'])('as %s: thumbnails through the media helper, video files through yt-dlp', async (format) => {
       const user = await connectYouTube(t, sandbox, 'mia');
-      const id = await startYouTubeExport(t, user, { format, options: { includeMedia: true } });
+      const id = await startExport(t, user, { format, options: { includeMedia: true } });
       await completed(t, user, id, 90_000);
       const archive = await downloadArchive(t, user, id);
       try {
         const manifest = archive.json<Manifest>('manifest.json');
-        expectEveryItemOnce(archive, format, mia, manifest);
+        expectEveryItemOnce(archive, format, mia);
         expectManifestFiles(archive, manifest);
         expect(archive.json<unknown[]>('errors.json')).toEqual([]);
 
@@ -171,7 +152,7 @@ describe('YouTube exports', () => {
       // The start's estimate needs the channel's video count: it reads the channel the connect just read
       // (remembered for a few minutes), so it costs nothing. The export is 1 + 2·⌈137/50⌉ = 7 units: the
       // worker's channels.list (whose channel, its uploads playlist), then 3 uploads pages and 3 videos.list.
-      const id = await startYouTubeExport(t, user, { format: 'json', options: { collections: ['videos'] } });
+      const id = await startExport(t, user, { format: 'json', options: { collections: ['videos'] } });
       await completed(t, user, id);
       const calls = apiCalls(sandbox, 'quinn', since);
       expect(calls.every((entry) => entry.status === 200)).toBe(true);
@@ -209,7 +190,7 @@ describe('YouTube exports', () => {
       expect(quinn.videos.indexOf(expected[expected.length - 1])).toBeLessThan(49);
 
       const since = sandbox.admin.log().lastSeq;
-      const id = await startYouTubeExport(t, user, { format: 'json', options: { collections: ['videos'], dateRange } });
+      const id = await startExport(t, user, { format: 'json', options: { collections: ['videos'], dateRange } });
       const done = await completed(t, user, id);
       expect(done.processedItems).toBe(expected.length);
       const calls = apiCalls(sandbox, 'quinn', since);
@@ -231,7 +212,7 @@ describe('YouTube exports', () => {
       sandbox.admin.resetAccount('quinn');
       const user = await connectYouTube(t, sandbox, 'quinn');
       const since = sandbox.admin.log().lastSeq;
-      const id = await startYouTubeExport(t, user, { format: 'csv', options: { collections: ['videos'], maxRecords: 60 } });
+      const id = await startExport(t, user, { format: 'csv', options: { collections: ['videos'], maxRecords: 60 } });
       const done = await completed(t, user, id);
       expect(done).toMatchObject({ processedItems: 60, totalItems: 60 });
       const pages = apiCalls(sandbox, 'quinn', since).filter((entry) => entry.api === 'youtube.playlistItems.list');
@@ -254,7 +235,7 @@ describe('YouTube exports', () => {
       sandbox.admin.resetAccount('quinn');
       const user = await connectYouTube(t, sandbox, 'quinn');
       const since = sandbox.admin.log().lastSeq;
-      const id = await startYouTubeExport(t, user, { format: 'json', options: { maxRecords: 40 } });
+      const id = await startExport(t, user, { format: 'json', options: { maxRecords: 40 } });
       const done = await completed(t, user, id);
       expect(done.processedItems).toBe(40);
       const calls = apiCalls(sandbox, 'quinn', since);

@@ -1,30 +1,25 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { RunningSandbox } from '../../apps/platform-sandbox/src';
-import { TestApp, startTestApp } from '../support/test-app';
+import { downloadArchive } from '../support/archive';
+import { ExportState, completed, startExport, waitFor } from '../support/export-client';
+import type { TestApp } from '../support/test-app';
 import {
-  AccountIds,
   COLLECTIONS,
   Manifest,
   apiCalls,
   archiveIds,
-  completed,
   connectYouTube,
   count,
-  downloadArchive,
-  duplicates,
+  expectJsonArchiveHolds,
   freshAccount,
   pageKey,
   repeatedPages,
   sandboxIds,
-  serialiseServerMode,
   servedPages,
-  sorted,
-  startYouTubeExport,
+  startYouTubeHarness,
   unitsByDay,
   unitsToday,
-  waitFor,
   youtubeStatus,
 } from './youtube-support';
 
@@ -39,39 +34,14 @@ const videosUnits = (videos: number): number => 1 + 2 * Math.ceil(videos / 50);
 describe('YouTube exports under platform faults', () => {
   let sandbox: RunningSandbox;
   let t: TestApp;
-  let release: () => void;
+  let stop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    release = await serialiseServerMode();
-    sandbox = await startSandbox({ port: 0 });
-    t = await startTestApp({ TRUST_PROXY: '1', ...sandbox.env });
+    ({ sandbox, t, close: stop } = await startYouTubeHarness());
   }, 600_000);
   afterAll(async () => {
-    await t?.close();
-    await sandbox?.close();
-    release?.();
+    await stop?.();
   });
-
-  /** The archive holds every item of `served` once per collection of `collections`. */
-  async function expectComplete(
-    user: Awaited<ReturnType<typeof connectYouTube>>,
-    id: string,
-    served: AccountIds,
-    collections: readonly (typeof COLLECTIONS)[number][] = COLLECTIONS,
-  ): Promise<void> {
-    const archive = await downloadArchive(t, user, id);
-    try {
-      const manifest = archive.json<Manifest>('manifest.json');
-      for (const collection of collections) {
-        const ids = archiveIds(archive, 'json', collection);
-        expect({ collection, duplicates: duplicates(ids) }).toEqual({ collection, duplicates: [] });
-        expect({ collection, ids: sorted(ids) }).toEqual({ collection, ids: sorted(served[collection]) });
-        expect(manifest.counts[collection]).toBe(served[collection].length);
-      }
-    } finally {
-      archive.cleanup();
-    }
-  }
 
   it('refreshes a token that expires mid-export once, and asks for no page twice', async () => {
     const alice = await sandboxIds(sandbox, 'alice');
@@ -80,9 +50,9 @@ describe('YouTube exports under platform faults', () => {
     // The connected token dies after 4 more Data API calls: channels.list, two uploads pages, one videos.list.
     sandbox.admin.expireTokens({ account: 'alice', afterCalls: 4 });
 
-    const id = await startYouTubeExport(t, user, { format: 'json' });
+    const id = await startExport(t, user, { format: 'json' });
     await completed(t, user, id);
-    await expectComplete(user, id, alice);
+    await expectJsonArchiveHolds(t, user, id, alice);
 
     const log = sandbox.admin.log({ account: 'alice', since }).entries;
     const refreshes = log.filter((entry) => entry.api === 'oauth.token');
@@ -109,9 +79,9 @@ describe('YouTube exports under platform faults', () => {
       sandbox.admin.addFault({ match: { api: 'commentThreads.list', account: 'stormy' }, respond: { status: 403, reason: 'userRateLimitExceeded' }, retryAfter: 1, times: 1 }),
     ];
     try {
-      const id = await startYouTubeExport(t, user, { format: 'json' });
+      const id = await startExport(t, user, { format: 'json' });
       await completed(t, user, id);
-      await expectComplete(user, id, stormy);
+      await expectJsonArchiveHolds(t, user, id, stormy);
     } finally {
       for (const fault of faults) sandbox.admin.removeFault(fault.id);
     }
@@ -133,9 +103,9 @@ describe('YouTube exports under platform faults', () => {
     const since = sandbox.admin.log().lastSeq;
     const fault = sandbox.admin.addFault({ match: { api: 'playlistItems.list', account: 'quirky', page: 2 }, respond: 'malformed', times: 1 });
     try {
-      const id = await startYouTubeExport(t, user, { format: 'json', options: { collections: ['videos'] } });
+      const id = await startExport(t, user, { format: 'json', options: { collections: ['videos'] } });
       await completed(t, user, id);
-      await expectComplete(user, id, quirky, ['videos']);
+      await expectJsonArchiveHolds(t, user, id, quirky, ['videos']);
     } finally {
       sandbox.admin.removeFault(fault.id);
     }
@@ -153,9 +123,9 @@ describe('YouTube exports under platform faults', () => {
     expect(bob.videos).toEqual([]);
     const user = await connectYouTube(t, sandbox, 'bob');
     const since = sandbox.admin.log().lastSeq;
-    const id = await startYouTubeExport(t, user, { format: 'json' });
+    const id = await startExport(t, user, { format: 'json' });
     const done = await completed(t, user, id);
-    await expectComplete(user, id, bob);
+    await expectJsonArchiveHolds(t, user, id, bob);
     expect(done.processedItems).toBe(COLLECTIONS.reduce((sum, collection) => sum + bob[collection].length, 0));
     const calls = apiCalls(sandbox, 'bob', since);
     // One (empty) uploads page and no videos.list.
@@ -177,7 +147,7 @@ describe('YouTube exports under platform faults', () => {
     expect(huge.videos).toHaveLength(20_000);
     const user = await connectYouTube(t, sandbox, 'huge');
     const since = sandbox.admin.log().lastSeq;
-    const id = await startYouTubeExport(t, user, { format: 'json', options: { collections: ['videos'] } });
+    const id = await startExport(t, user, { format: 'json', options: { collections: ['videos'] } });
     const done = await completed(t, user, id, 180_000);
     expect(done.processedItems).toBe(20_000);
 
@@ -209,8 +179,9 @@ describe('YouTube exports under platform faults', () => {
     // page; that page's videos.list is refused with 403 quotaExceeded.
     sandbox.admin.setQuota({ account: 'parker', remaining: 4 });
 
-    const id = await startYouTubeExport(t, user, { format: 'json', options: { collections: ['videos'] } });
-    const parked = await waitFor(t, user, id, (state) => state.waitReason !== null || (state.status !== 'processing' && state.status !== 'queued'));
+    const id = await startExport(t, user, { format: 'json', options: { collections: ['videos'] } });
+    const parkedOrOver = (state: ExportState): boolean => state.waitReason !== null || (state.status !== 'processing' && state.status !== 'queued');
+    const parked = await waitFor(t, user, id, parkedOrOver, { timeoutMs: 60_000 });
     expect(parked).toMatchObject({ status: 'processing', waitReason: 'quota_exceeded', processedItems: 50 });
     expect(parked.resumeAt).toBe(today.nextPacificMidnight);
     const refused = apiCalls(sandbox, 'parker', since).filter((entry) => entry.status === 403);
@@ -224,7 +195,7 @@ describe('YouTube exports under platform faults', () => {
       sandbox.admin.setClock({ toNextPacificMidnight: true, plusMs: 60_000 });
       await job?.promote();
       await completed(t, user, id);
-      await expectComplete(user, id, parker, ['videos']);
+      await expectJsonArchiveHolds(t, user, id, parker, ['videos']);
     } finally {
       sandbox.admin.resetClock();
     }

@@ -3,43 +3,22 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { AccountSpec, LogEntry, RunningSandbox } from '../../apps/platform-sandbox/src';
+import { downloadArchive } from '../support/archive';
 import type { Archive } from '../support/archive';
-export { downloadArchive, listFiles, type Archive } from '../support/archive';
-import { newAddress, uniqueEmail } from '../support/auth-helpers';
-import type { Session } from '../support/auth-helpers';
+import { registerUser, uniqueEmail } from '../support/auth-helpers';
+import type { ExportCaller, ExportUser, Service } from '../support/export-client';
+import { pacer, sleep } from '../support/pacing';
+import { startTestApp } from '../support/test-app';
+import type { TestApp, TestEnv } from '../support/test-app';
 
-/**
- * Helpers for running YouTube exports through the whole service against the platform sandbox. They
- * take any `{ url }`, so the same calls drive an in-process test app and a separately started process.
- */
-export interface Service {
-  url: string;
-}
+// Helpers for running YouTube exports through the whole service against the platform sandbox.
 
-export interface YouTubeUser {
-  session: Session;
-  auth: { Authorization: string };
+export interface YouTubeUser extends ExportUser {
   /** The sandbox account whose channel is connected. */
   account: string;
-  /** Waits so that this user's requests stay under the export rate limit (10 per second). */
-  pace(): Promise<void>;
 }
-
-/** Requests of one user at least this far apart: 8 per second, under the limit of 10. */
-const PACE_MS = 125;
-
-function pacer(): () => Promise<void> {
-  let next = 0;
-  return async () => {
-    const now = Date.now();
-    const at = Math.max(now, next);
-    next = at + PACE_MS;
-    if (at > now) await sleep(at - now);
-  };
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * In server mode every app of these suites shares one Redis database, and the export queue's name with
@@ -82,15 +61,41 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Registers a user from an address of its own (the app must run with TRUST_PROXY=1). */
-export async function registerOn(service: Service): Promise<{ session: Session; auth: { Authorization: string } }> {
-  const res = await request(service.url)
-    .post('/api/auth/register')
-    .set('X-Forwarded-For', newAddress())
-    .send({ email: uniqueEmail('yt'), password: 'correct horse battery', name: 'YouTube Tester' });
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
-  const session = (res.body as { data: Session }).data;
-  return { session, auth: { Authorization: `Bearer ${session.token}` } };
+/** The sandbox and an app that calls it for Google and YouTube. */
+export interface YouTubeHarness {
+  sandbox: RunningSandbox;
+  t: TestApp;
+  /** Stops the app and the sandbox, then hands the turn to the next suite. */
+  close(): Promise<void>;
+}
+
+/**
+ * Takes this suite's turn (see serialiseServerMode), then starts the sandbox and the app, which trusts
+ * X-Forwarded-For so that every registered user has an address of its own. `env(sandbox)` adds to the
+ * app's environment. A failed start stops what it started and gives the turn back: this process goes
+ * on to run other suites, and a lock it still held would not count as left by a dead process.
+ */
+export async function startYouTubeHarness(env: (sandbox: RunningSandbox) => TestEnv = () => ({})): Promise<YouTubeHarness> {
+  const release = await serialiseServerMode();
+  let sandbox: RunningSandbox | undefined;
+  try {
+    sandbox = await startSandbox({ port: 0 });
+    const t = await startTestApp({ TRUST_PROXY: '1', ...sandbox.env, ...env(sandbox) });
+    const started = sandbox;
+    return {
+      sandbox,
+      t,
+      close: async () => {
+        await t.close();
+        await started.close();
+        release();
+      },
+    };
+  } catch (error) {
+    await sandbox?.close();
+    release();
+    throw error;
+  }
 }
 
 /**
@@ -98,69 +103,15 @@ export async function registerOn(service: Service): Promise<{ session: Session; 
  * with tokens the sandbox minted (the connect checks them: tokeninfo, then one channels.list).
  */
 export async function connectYouTube(service: Service, sandbox: RunningSandbox, account: string): Promise<YouTubeUser> {
-  const { session, auth } = await registerOn(service);
+  const { session } = await registerUser(service, { email: uniqueEmail('yt'), name: 'YouTube Tester' });
+  const auth = { Authorization: `Bearer ${session.token}` };
   const tokens = sandbox.admin.issueTokens({ account });
   const res = await request(service.url)
     .post('/api/platforms/youtube/connect')
     .set(auth)
     .send({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token });
   if (res.status !== 200) throw new Error(`connect failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { session, auth, account, pace: pacer() };
-}
-
-export interface ExportState {
-  id: string;
-  status: string;
-  progress: number;
-  processedItems: number;
-  totalItems: number | null;
-  waitReason: string | null;
-  resumeAt: string | null;
-  error: { code: string; message: string } | null;
-  downloadUrl: string | null;
-  warnings: string[];
-}
-
-export async function startYouTubeExport(service: Service, user: YouTubeUser, body: { format: string; options?: object }): Promise<string> {
-  await user.pace();
-  const res = await request(service.url).post('/api/export/start').set(user.auth).send({ platform: 'youtube', ...body });
-  if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return (res.body as { data: { jobId: string } }).data.jobId;
-}
-
-export async function exportState(service: Service, user: YouTubeUser, id: string): Promise<ExportState> {
-  await user.pace();
-  const res = await request(service.url).get(`/api/export/${id}`).set(user.auth);
-  if (res.status !== 200) throw new Error(`GET export failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return (res.body as { data: ExportState }).data;
-}
-
-export const finished = (state: ExportState): boolean => ['completed', 'failed', 'cancelled'].includes(state.status);
-
-/** Polls (paced) until `done` holds; bounded, so a broken export fails the test instead of hanging it. */
-export async function waitFor(
-  service: Service,
-  user: YouTubeUser,
-  id: string,
-  done: (state: ExportState) => boolean,
-  timeoutMs = 60_000,
-  everyMs = 200,
-): Promise<ExportState> {
-  const deadline = Date.now() + timeoutMs;
-  let state = await exportState(service, user, id);
-  while (!done(state) && Date.now() < deadline) {
-    await sleep(everyMs);
-    state = await exportState(service, user, id);
-  }
-  if (!done(state)) throw new Error(`export ${id} did not get there in ${timeoutMs} ms; last state ${JSON.stringify(state)}`);
-  return state;
-}
-
-/** Waits for a finished export and insists it completed. */
-export async function completed(service: Service, user: YouTubeUser, id: string, timeoutMs = 60_000): Promise<ExportState> {
-  const state = await waitFor(service, user, id, finished, timeoutMs);
-  if (state.status !== 'completed') throw new Error(`export ${id} ended ${state.status}: ${JSON.stringify(state)}`);
-  return state;
+  return { session, auth, platform: 'youtube', account, pace: pacer() };
 }
 
 export interface QuotaUsage {
@@ -169,14 +120,13 @@ export interface QuotaUsage {
   resetsAt: string;
 }
 
-export async function youtubeStatus(service: Service, user: YouTubeUser): Promise<{ connected: boolean; quotaUsage: QuotaUsage }> {
+export async function youtubeStatus(service: Service, user: ExportCaller): Promise<{ connected: boolean; quotaUsage: QuotaUsage }> {
   await user.pace();
   const res = await request(service.url).get('/api/platforms/youtube/status').set(user.auth).expect(200);
   return (res.body as { data: { connected: boolean; quotaUsage: QuotaUsage } }).data;
 }
 
 // ---- archives ----------------------------------------------------------------------------------
-
 
 export interface Manifest {
   schemaVersion: number;
@@ -280,6 +230,7 @@ export interface AccountIds {
 }
 
 export const COLLECTIONS = ['profile', 'videos', 'playlists', 'playlist-items', 'comments', 'subscriptions'] as const;
+export type Collection = (typeof COLLECTIONS)[number];
 
 interface ListBody {
   items?: {
@@ -363,6 +314,35 @@ export async function sandboxIds(sandbox: RunningSandbox, account: string): Prom
 export async function freshAccount(sandbox: RunningSandbox, spec: AccountSpec): Promise<AccountIds> {
   sandbox.admin.createAccount(spec);
   return sandboxIds(sandbox, spec.key);
+}
+
+// ---- the archive against the oracle ------------------------------------------------------------
+
+/** Each of `collections` holds exactly the items the sandbox served, once each, and the manifest counts them. */
+export function expectEveryItemOnce(archive: Archive, format: string, served: AccountIds, collections: readonly Collection[] = COLLECTIONS): void {
+  const manifest = archive.json<Manifest>('manifest.json');
+  for (const collection of collections) {
+    const ids = archiveIds(archive, format, collection);
+    expect({ collection, duplicates: duplicates(ids) }).toEqual({ collection, duplicates: [] });
+    expect({ collection, ids: sorted(ids) }).toEqual({ collection, ids: sorted(served[collection]) });
+    expect({ collection, count: manifest.counts[collection] }).toEqual({ collection, count: served[collection].length });
+  }
+}
+
+/** Downloads a JSON export and checks it with expectEveryItemOnce. */
+export async function expectJsonArchiveHolds(
+  service: Service,
+  user: ExportCaller,
+  id: string,
+  served: AccountIds,
+  collections: readonly Collection[] = COLLECTIONS,
+): Promise<void> {
+  const archive = await downloadArchive(service, user, id);
+  try {
+    expectEveryItemOnce(archive, 'json', served, collections);
+  } finally {
+    archive.cleanup();
+  }
 }
 
 // ---- the sandbox's request log -----------------------------------------------------------------
