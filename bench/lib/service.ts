@@ -23,6 +23,9 @@ const SCRUBBED = [
   'LOG_LEVEL',
 ];
 
+/** The heap limit `npm start` sets, so the memory figure measures the service as it is run. */
+const HEAP_LIMIT = '--max-old-space-size=256';
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -88,7 +91,7 @@ export class ServiceProcess {
     });
     const logPath = join(options.dataDir, 'service.log');
     const log = openSync(logPath, 'a');
-    const { command, args } = serverCommand(options.cpu, [join(options.root, 'dist/apps/api/src/main.js')]);
+    const { command, args } = serverCommand(options.cpu, [HEAP_LIMIT, join(options.root, 'dist/apps/api/src/main.js')]);
     const started = performance.now();
     const child = spawn(command, args, { cwd: options.root, env, stdio: ['ignore', log, log] });
     closeSync(log);

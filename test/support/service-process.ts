@@ -7,6 +7,8 @@ import { sleep } from './pacing';
 import { freePort } from './redis-server';
 
 const root = join(__dirname, '../..');
+/** The heap limit `npm start` sets, so these processes run as users run the service. */
+const HEAP_LIMIT = '--max-old-space-size=256';
 
 /** The compiled service as `npm start` runs it, in a process of its own. */
 export class ServiceProcess implements Service {
@@ -22,7 +24,7 @@ export class ServiceProcess implements Service {
   /** On `port` when given: access tokens name the service's URL as issuer, so a restart keeps its port. */
   static async start(env: NodeJS.ProcessEnv, port?: number): Promise<ServiceProcess> {
     port ??= await freePort();
-    const child = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], {
+    const child = spawn(process.execPath, [HEAP_LIMIT, join(root, 'dist/apps/api/src/main.js')], {
       cwd: root,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
