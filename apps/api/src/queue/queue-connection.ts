@@ -1,4 +1,4 @@
-import { createPostgresBackend, setDefaultBackendFactory } from 'bullmq';
+import { createPostgresBackend, createRedisBackend, setDefaultBackendFactory } from 'bullmq';
 import type { QueueOptions } from 'bullmq';
 import type { AppConfig } from '../config/app-config';
 import type { PostgresEndpoint } from '../database/postgres-endpoint';
@@ -22,13 +22,36 @@ const pollingPostgresBackend: typeof createPostgresBackend = (name, opts, factor
 };
 
 /**
+ * Without an offline queue, ioredis refuses QUIT while it waits to reconnect instead of dropping the
+ * connection. BullMQ's close then fails and leaves the retry timer armed: the client retries for
+ * good and keeps the process alive after shutdown. Such a connection is disconnected instead, as the
+ * shared client is (redis.module.ts).
+ */
+const disconnectingRedisBackend: typeof createRedisBackend = (name, opts, factoryOpts) => {
+  const backend = createRedisBackend(name, opts, factoryOpts);
+  const close = backend.close.bind(backend);
+  backend.close = (force?: boolean): Promise<void> =>
+    close(force).catch(() => {
+      for (const client of [backend.client, backend.blockingClient]) {
+        // Not awaited: a connection that never became ready may stay pending for good, and close
+        // has disconnected that one already.
+        void client?.then(
+          (ready) => ready.disconnect(),
+          () => undefined,
+        );
+      }
+    });
+  return backend;
+};
+
+/**
  * BullMQ runs on Redis when REDIS_URL is set, otherwise on PostgreSQL (the embedded database or
  * DATABASE_URL). The backend factory is process-wide in BullMQ and is read when a Queue or Worker is
  * constructed, so it is chosen here, before @nestjs/bullmq builds any of them.
  */
 export function queueOptions(config: AppConfig, endpoint: PostgresEndpoint): QueueOptions {
   if (config.redisUrl) {
-    setDefaultBackendFactory();
+    setDefaultBackendFactory(disconnectingRedisBackend);
     return {
       prefix: QUEUE_PREFIX,
       // The producer must fail fast while Redis is down (the export row stays queued and the
