@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
+import { pipeline } from 'node:stream/promises';
 
 /** A downloaded export archive, checked with `unzip -t` and unpacked into a temporary folder. */
 export interface Archive {
@@ -22,19 +25,17 @@ export interface Downloader {
 /** Downloads the archive, checks it with `unzip -t` and unpacks it into a temporary folder. */
 export async function downloadArchive(service: { url: string }, user: Downloader, id: string): Promise<Archive> {
   await user.pace();
-  const res = await request(service.url)
-    .get(`/api/export/${id}/download`)
-    .set(user.auth)
-    .buffer(true)
-    .parse((response, callback) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => callback(null, Buffer.concat(chunks)));
-    });
-  if (res.status !== 200) throw new Error(`download failed: ${res.status}`);
+  const res = await fetch(`${service.url}/api/export/${id}/download`, { headers: user.auth });
+  if (res.status !== 200 || !res.body) throw new Error(`download failed: ${res.status} ${await res.text()}`);
   const dir = mkdtempSync(join(tmpdir(), 'se-yt-export-'));
   const zip = join(dir, 'export.zip');
-  writeFileSync(zip, res.body as Buffer);
+  // Straight to disk: a big export's archive is hundreds of megabytes.
+  await pipeline(Readable.fromWeb(res.body as ReadableStream<Uint8Array>), createWriteStream(zip));
+  return openArchive(zip, dir);
+}
+
+/** Checks a ZIP with `unzip -t` and unpacks it into `dir/out`; cleanup() removes `dir`. */
+export function openArchive(zip: string, dir = mkdtempSync(join(tmpdir(), 'se-archive-'))): Archive {
   execFileSync('unzip', ['-tq', zip]);
   const out = join(dir, 'out');
   mkdirSync(out);
@@ -46,6 +47,34 @@ export async function downloadArchive(service: { url: string }, user: Downloader
     json: <T>(name: string) => JSON.parse(readFileSync(join(out, name), 'utf8')) as T,
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The elements of a JSON array file too big for one string (V8 caps strings at 512 MiB), read line by
+ * line: the service writes `[`, then one element per line, then `]`.
+ */
+export async function* jsonArrayElements<T>(path: string): AsyncGenerator<T> {
+  let lineNo = 0;
+  let state: 'open' | 'element' | 'comma' | 'closed' | undefined;
+  const fail = (why: string): Error => new Error(`${path}:${lineNo}: ${why}`);
+  for await (const line of createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })) {
+    lineNo += 1;
+    if (state === undefined) {
+      if (line !== '[' && line !== '[]') throw fail('not the start of a JSON array');
+      state = line === '[' ? 'open' : 'closed';
+    } else if (state === 'closed') {
+      if (line !== '') throw fail('text after the closing bracket');
+    } else if (line === ']') {
+      if (state === 'comma') throw fail('trailing comma');
+      state = 'closed';
+    } else {
+      if (state === 'element') throw fail('missing comma');
+      const comma = line.endsWith(',');
+      yield JSON.parse(comma ? line.slice(0, -1) : line) as T;
+      state = comma ? 'comma' : 'element';
+    }
+  }
+  if (state !== 'closed') throw fail('no closing bracket');
 }
 
 /** Every file under `dir`, as paths relative to it, sorted. */

@@ -2,22 +2,27 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox } from '../../apps/platform-sandbox/src';
-import type { RunningSandbox } from '../../apps/platform-sandbox/src';
-import { completed, exportState, startExport } from '../support/export-client';
+import type { LogEntry, RunningSandbox } from '../../apps/platform-sandbox/src';
+import { ExportCaller, ExportState, completed, exportState, finished, startExport, waitFor } from '../support/export-client';
 import { sleep } from '../support/pacing';
+import { downloadArchive, jsonArrayElements } from '../support/archive';
 import { ServiceProcess, partFiles } from '../support/service-process';
 import { createScratchDatabase, flushRedis, serverMode, tempDir } from '../support/test-app';
 import {
   AccountIds,
   COLLECTIONS,
+  Collection,
+  Manifest,
   apiCalls,
   collectionOf,
   connectYouTube,
+  duplicates,
   expectJsonArchiveHolds,
   freshAccount,
   pageKey,
   serialiseServerMode,
   servedPages,
+  sorted,
 } from './youtube-support';
 
 const root = join(__dirname, '../..');
@@ -33,14 +38,14 @@ describe('YouTube export after a worker crash', () => {
   let sandbox: RunningSandbox;
   let release: () => void;
   let crash: AccountIds;
-  const dataDir = tempDir('se-yt-crash-');
-  const processes: ServiceProcess[] = [];
-  let scratch: { url: string; drop(): Promise<void> } | undefined;
+  let big: AccountIds;
+  const rigs: Rig[] = [];
 
   beforeAll(async () => {
     release = await serialiseServerMode();
     execFileSync(process.execPath, [join(root, 'scripts/build-if-needed.js')], { cwd: root, stdio: 'ignore' });
-    sandbox = await startSandbox({ port: 0 });
+    // The request log must hold every request of the 100,000-video export (two per page of 50).
+    sandbox = await startSandbox({ port: 0, logCapacity: 20_000 });
     crash = await freshAccount(sandbox, {
       key: 'crash',
       videos: 600,
@@ -50,91 +55,152 @@ describe('YouTube export after a worker crash', () => {
       maxThreadsPerVideo: 1,
       maxRepliesPerThread: 8,
     });
-    if (serverMode()) {
-      scratch = await createScratchDatabase();
-      if (process.env.REDIS_URL) await flushRedis(process.env.REDIS_URL);
-    }
+    big = await freshAccount(sandbox, { key: 'big', videos: 100_000, playlists: 0, likes: 0, subscriptions: 0, maxThreadsPerVideo: 0 });
   }, 600_000);
 
   afterAll(async () => {
-    for (const service of processes) await service.kill();
-    await scratch?.drop();
+    for (const rig of rigs) await rig.close();
     await sandbox?.close();
-    rmSync(dataDir, { recursive: true, force: true });
     release?.();
   });
 
-  it('resumes from the checkpoint: completed, every id exactly once, at most one page asked again per collection', async () => {
+  /** The processes of one test, on a DATA_DIR (and in server mode a database) of its own. */
+  async function startRig(): Promise<Rig> {
+    const dataDir = tempDir('se-yt-crash-');
+    const processes: ServiceProcess[] = [];
+    const scratch = serverMode() ? await createScratchDatabase() : undefined;
+    if (scratch && process.env.REDIS_URL) await flushRedis(process.env.REDIS_URL);
     const env: NodeJS.ProcessEnv = {
       ...sandbox.env,
       TRUST_PROXY: '1',
       DATA_DIR: dataDir,
       ...(scratch ? { DATABASE_URL: scratch.url, REDIS_URL: process.env.REDIS_URL } : {}),
     };
-    const startWorker = async (port?: number): Promise<ServiceProcess> => {
-      const service = await ServiceProcess.start({ ...env, APP_ROLE: scratch ? 'worker' : 'all' }, port);
+    const start = async (role: string, port?: number): Promise<ServiceProcess> => {
+      const service = await ServiceProcess.start({ ...env, APP_ROLE: role }, port);
       processes.push(service);
       return service;
     };
     // Embedded: one process does everything. Server mode: the API process stays up throughout.
-    const api = scratch ? await ServiceProcess.start({ ...env, APP_ROLE: 'api' }) : await startWorker();
-    if (scratch) {
-      processes.push(api);
-      await startWorker();
-    }
-    const worker = processes[processes.length - 1];
+    const api = await start(scratch ? 'api' : 'all');
+    const rig: Rig = {
+      dataDir,
+      api,
+      worker: scratch ? await start('worker') : api,
+      async replaceWorker() {
+        // In embedded mode the whole service again, on the same DATA_DIR and port.
+        const next = await start(scratch ? 'worker' : 'all', scratch ? undefined : rig.worker.port);
+        if (!scratch) rig.api = next;
+        rig.worker = next;
+        return next;
+      },
+      async close() {
+        for (const service of processes) await service.kill();
+        await scratch?.drop();
+        rmSync(dataDir, { recursive: true, force: true });
+      },
+    };
+    rigs.push(rig);
+    return rig;
+  }
 
-    const user = await connectYouTube(api, sandbox, 'crash');
+  /** Waits for the export's end on the replaced worker; fails with that worker's output if it never comes. */
+  async function resumed(rig: Rig, user: ExportCaller, id: string, timeoutMs: number): Promise<ExportState> {
+    const next = await rig.replaceWorker();
+    // BullMQ reclaims a dead worker's job in two stalled-check passes (mark, then sweep once its lock
+    // has expired), stalledInterval = lockDuration = 30 s apart: about a minute after the new worker starts.
+    return completed(rig.api, user, id, timeoutMs).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- the new worker's output ---\n${next.log}`);
+    });
+  }
+
+  it('resumes from the checkpoint: completed, every id exactly once, at most one page asked again per collection', async () => {
+    const rig = await startRig();
+    const user = await connectYouTube(rig.api, sandbox, 'crash');
     const since = sandbox.admin.log().lastSeq;
     // Slow Data API answers, so the export is still mid-way when the worker dies.
     sandbox.admin.addLatency({ ms: 120, match: { account: 'crash', path: '/youtube/v3/*' } });
-    const id = await startExport(api, user, { format: 'json' });
+    const id = await startExport(rig.api, user, { format: 'json' });
 
-    let state = await exportState(api, user, id);
+    let state = await exportState(rig.api, user, id);
     for (let polls = 0; state.status !== 'completed' && state.progress < 25 && polls < 600; polls += 1) {
       await sleep(50);
-      state = await exportState(api, user, id);
+      state = await exportState(rig.api, user, id);
     }
-    await worker.kill('SIGKILL');
+    await rig.worker.kill('SIGKILL');
     expect(state.status).toBe('processing');
     expect(state.progress).toBeGreaterThanOrEqual(25);
     expect(state.progress).toBeLessThanOrEqual(75);
     // A worker killed while writing its ZIP leaves `<id>.a<attempt>.zip.part` behind: plant the one the
     // killed (first) attempt would have left, which nothing will ever finish.
-    const archives = join(dataDir, 'exports', 'archives');
+    const archives = join(rig.dataDir, 'exports', 'archives');
     mkdirSync(archives, { recursive: true });
     writeFileSync(join(archives, `${id}.a1.zip.part`), 'PK\u0003\u0004 half an archive');
 
-    // A new worker: in embedded mode the whole service again, on the same DATA_DIR.
-    const next = await startWorker(scratch ? undefined : worker.port);
-    const service = scratch ? api : next;
     sandbox.admin.clearLatency();
-    // BullMQ reclaims a dead worker's job in two stalled-check passes (mark, then sweep once its lock
-    // has expired), stalledInterval = lockDuration = 30 s apart: about a minute after the new worker starts.
-    const done = await completed(service, user, id, 150_000).catch((error: Error) => {
-      throw new Error(`${error.message}\n--- the new worker's output ---\n${next.log}`);
-    });
+    const done = await resumed(rig, user, id, 150_000);
     const total = COLLECTIONS.reduce((sum, collection) => sum + crash[collection].length, 0);
     expect(done).toMatchObject({ status: 'completed', processedItems: total, progress: 100 });
 
-    await expectJsonArchiveHolds(service, user, id, crash);
-
-    // Work after the kill: at most the page that was in flight is asked again, once, per collection. A
-    // page of uploads is a playlistItems.list and the videos.list of its ids, so that pair counts as one.
-    // channels.list is the account lookup, not a page: a new process asks for it once more when a
-    // collection that needs it (comments) starts after the restart.
-    const calls = apiCalls(sandbox, 'crash', since);
-    const pages = new Map(calls.map((entry) => [pageKey(entry), entry]));
-    const again = new Map<string, string[]>();
-    for (const [key, times] of servedPages(calls)) {
-      expect({ key, times: Math.min(times, 3) }).toEqual({ key, times: Math.min(times, 2) });
-      const entry = pages.get(key);
-      if (times < 2 || !entry) continue;
-      const group = entry.api === 'youtube.videos.list' ? 'videos (details)' : collectionOf(entry);
-      again.set(group, [...(again.get(group) ?? []), key]);
-    }
-    for (const [group, keys] of again) expect({ group, pagesAskedAgain: keys }).toEqual({ group, pagesAskedAgain: [keys[0]] });
-
-    expect(partFiles(join(dataDir, 'exports'))).toEqual([]);
+    await expectJsonArchiveHolds(rig.api, user, id, crash);
+    expectAtMostOnePageAgain(apiCalls(sandbox, 'crash', since));
+    expect(partFiles(join(rig.dataDir, 'exports'))).toEqual([]);
   }, 240_000);
+
+  it('a 100,000-video export whose worker is killed half-way completes with every video exactly once', async () => {
+    const rig = await startRig();
+    const user = await connectYouTube(rig.api, sandbox, 'big');
+    const since = sandbox.admin.log().lastSeq;
+    const videos: Collection[] = ['videos'];
+    const id = await startExport(rig.api, user, { format: 'json', options: { collections: videos } });
+
+    const state = await waitFor(rig.api, user, id, (current) => finished(current) || current.progress >= 30, { timeoutMs: 180_000 });
+    await rig.worker.kill('SIGKILL');
+    expect(state.status).toBe('processing');
+    expect(state.progress).toBeLessThanOrEqual(75);
+
+    const done = await resumed(rig, user, id, 400_000);
+    expect(done).toMatchObject({ status: 'completed', processedItems: 100_000, totalItems: 100_000, progress: 100 });
+    // videos.json is too big for one string: its ids are read line by line.
+    const archive = await downloadArchive(rig.api, user, id);
+    try {
+      const ids: string[] = [];
+      for await (const video of jsonArrayElements<{ id: string }>(join(archive.dir, 'videos.json'))) ids.push(video.id);
+      expect(duplicates(ids)).toEqual([]);
+      expect(sorted(ids)).toEqual(sorted(big.videos));
+      expect(archive.json<Manifest>('manifest.json').counts).toEqual({ videos: 100_000 });
+    } finally {
+      archive.cleanup();
+    }
+    expectAtMostOnePageAgain(apiCalls(sandbox, 'big', since));
+  }, 720_000);
 });
+
+interface Rig {
+  dataDir: string;
+  /** Where the API answers: in embedded mode the current worker itself. */
+  api: ServiceProcess;
+  worker: ServiceProcess;
+  /** Starts a new worker in place of the killed one. */
+  replaceWorker(): Promise<ServiceProcess>;
+  close(): Promise<void>;
+}
+
+/**
+ * Work after the kill: at most the page that was in flight is asked again, once, per collection. A
+ * page of uploads is a playlistItems.list and the videos.list of its ids, so that pair counts as one.
+ * channels.list is the account lookup, not a page: a new process asks for it once more when a
+ * collection that needs it (comments) starts after the restart.
+ */
+function expectAtMostOnePageAgain(calls: LogEntry[]): void {
+  const pages = new Map(calls.map((entry) => [pageKey(entry), entry]));
+  const again = new Map<string, string[]>();
+  for (const [key, times] of servedPages(calls)) {
+    expect({ key, times: Math.min(times, 3) }).toEqual({ key, times: Math.min(times, 2) });
+    const entry = pages.get(key);
+    if (times < 2 || !entry) continue;
+    const group = entry.api === 'youtube.videos.list' ? 'videos (details)' : collectionOf(entry);
+    again.set(group, [...(again.get(group) ?? []), key]);
+  }
+  for (const [group, keys] of again) expect({ group, pagesAskedAgain: keys }).toEqual({ group, pagesAskedAgain: [keys[0]] });
+}
