@@ -109,6 +109,9 @@ describe('Google sign-in', () => {
       const fragment = fragmentOf(res.headers.location);
       const profile = await me(fragment.get('token') as string);
       expect(profile.body.data).toMatchObject({ email: account.email, name: 'Grace Hopper', platforms: [] });
+      // The same access token as the download cookie, for archives opened by navigating to them.
+      const cookies = res.headers['set-cookie'] as unknown as string[];
+      expect(cookies).toContainEqual(expect.stringMatching(new RegExp(`^star_export_download=${fragment.get('token')}; Max-Age=900; Path=/api/export; `)));
 
       // No password was set, so password sign-in fails like any other.
       const login = await post('/api/auth/login', { email: account.email, password: 'anything at all' });

@@ -6,6 +6,7 @@ import { DownloadLinks } from '../../apps/api/src/modules/export/download-link';
 import { FixtureAdapter } from '../support/fixture-adapter';
 import { TestApp, startTestApp } from '../support/test-app';
 import { ExportUser, exportState, finished, startExport, waitFor } from '../support/export-client';
+import { newAddress } from '../support/auth-helpers';
 import { pacer } from '../support/pacing';
 import { connectedUser } from './export-support';
 
@@ -21,6 +22,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 interface DownloadOptions {
   auth?: { Authorization: string };
+  /** A `Cookie` header. */
+  cookie?: string;
   /** `?token=…`, or a whole link URL with `url`. */
   query?: string;
   url?: string;
@@ -34,7 +37,7 @@ const json = (res: Response): Record<string, unknown> => JSON.parse((res.body as
 describe('Export download', () => {
   const fixture = new FixtureAdapter();
   let t: TestApp;
-  let a: ExportUser;
+  let a: ExportUser & { email: string; password: string };
   let b: ExportUser;
   /** A's two archives, and B's one. */
   let first: string;
@@ -52,6 +55,7 @@ describe('Export download', () => {
     await paceDownloads();
     let test = request(t.url).get(options.url ?? `/api/export/${id}/download${options.query ?? ''}`);
     if (options.auth) test = test.set(options.auth);
+    if (options.cookie) test = test.set('Cookie', options.cookie);
     if (options.range) test = test.set('Range', options.range);
     return binary(test);
   };
@@ -199,6 +203,39 @@ describe('Export download', () => {
     // A bad link is not rescued by a good bearer token either: the link is what was presented.
     const both = await download(first, { auth: a.auth, query: `?token=${encodeURIComponent(expired)}` });
     expect(both.status).toBe(401);
+  });
+
+  it('downloads with the cookie that signing in sets, which no other route accepts and logging out clears', async () => {
+    const login = await request(t.url).post('/api/auth/login').set('X-Forwarded-For', newAddress()).send({ email: a.email, password: a.password }).expect(200);
+    const session = login.body.data as { token: string; refreshToken: string };
+    // The spec's client reads the token from the top level of the answer.
+    expect(login.body.token).toBe(session.token);
+    const setCookie = ([] as string[]).concat(login.headers['set-cookie'] ?? []);
+    const issued = setCookie.find((header) => header.startsWith('star_export_download='));
+    const attributes = issued?.split('; ') ?? [];
+    expect(attributes.filter((attribute) => !attribute.startsWith('Expires=')).sort()).toEqual(
+      [`star_export_download=${session.token}`, 'HttpOnly', 'Max-Age=900', 'Path=/api/export', 'SameSite=Strict'].sort(),
+    );
+    const cookie = `theme=dark; star_export_download=${session.token}`;
+
+    const res = await download(first, { cookie });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(archive);
+    // It is A's session: B's export is as unknown to it as to A's bearer token.
+    expect((await download(bExport, { cookie })).status).toBe(404);
+    // Every other route wants the Authorization header.
+    const status = await request(t.url).get(`/api/export/${first}`).set('Cookie', cookie);
+    expect(status.status).toBe(401);
+    expect(status.body).toMatchObject({ success: false, code: 'AUTH_REQUIRED' });
+    // A bad cookie is a bad token; a bearer header, when sent, is what counts.
+    expect(json(await download(first, { cookie: 'star_export_download=nope' }))).toMatchObject({ code: 'INVALID_TOKEN' });
+    expect((await download(first, { cookie: 'star_export_download=nope', auth: a.auth })).status).toBe(200);
+
+    const logout = await request(t.url).post('/api/auth/logout').set('X-Forwarded-For', newAddress()).send({ refreshToken: session.refreshToken }).expect(200);
+    const cleared = ([] as string[]).concat(logout.headers['set-cookie'] ?? []).find((header) => header.startsWith('star_export_download='));
+    expect(cleared).toMatch(/^star_export_download=; Path=\/api\/export; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict$/);
+    // A copy kept from before is dead with its session.
+    expect((await download(first, { cookie })).status).toBe(401);
   });
 
   it("answers B's download of A's export exactly like a download of no export at all", async () => {

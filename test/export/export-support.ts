@@ -4,6 +4,7 @@ import { io } from 'socket.io-client';
 import type { ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
 import request from 'supertest';
 import { registerUser, signHs256 } from '../support/auth-helpers';
+import type { RegisteredUser } from '../support/auth-helpers';
 import type { ExportUser } from '../support/export-client';
 import { FIXTURE } from '../support/fixture-adapter';
 import { pacer } from '../support/pacing';
@@ -11,11 +12,11 @@ import { createScratchDatabase, flushRedis, startTestApp } from '../support/test
 import type { TestApp, TestEnv } from '../support/test-app';
 
 /** A new user whose fixture platform is connected. */
-export async function connectedUser(t: TestApp): Promise<ExportUser> {
-  const { session } = await registerUser(t);
+export async function connectedUser(t: TestApp): Promise<ExportUser & Pick<RegisteredUser, 'email' | 'password'>> {
+  const { session, email, password } = await registerUser(t);
   const auth = { Authorization: `Bearer ${session.token}` };
   await request(t.url).post(`/api/platforms/${FIXTURE}/connect`).set(auth).send({ accessToken: 'fixture-token' }).expect(200);
-  return { session, auth, platform: FIXTURE, pace: pacer() };
+  return { session, email, password, auth, platform: FIXTURE, pace: pacer() };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { Type, applyDecorators } from '@nestjs/common';
+import { SetMetadata, Type, applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ErrorCode } from '@app/contracts';
 
@@ -20,7 +20,17 @@ interface EnvelopeOptions {
   status?: number;
   description?: string;
   isArray?: boolean;
+  /** Fields of `data` the envelope repeats at its top level (see ECHOED_FIELDS). */
+  echo?: string[];
 }
+
+/**
+ * The spec's own client example reads `const { token } = await loginResponse.json()` and
+ * `const { jobId } = await exportResponse.json()`, beside response examples that nest both under
+ * `data`. Answers that carry such a field repeat it at the top level, so that code works unchanged and
+ * clients that read `data` see no difference.
+ */
+export const ECHOED_FIELDS = 'star-export:echoed-fields';
 
 /**
  * Documents a success answer as the envelope `{ success: true, data, message? }` around `model`, so
@@ -35,12 +45,15 @@ export function ApiEnvelope(model: Type<unknown> | null, options: EnvelopeOption
     const ref = { $ref: getSchemaPath(model) };
     properties.data = options.isArray ? { type: 'array', items: ref } : ref;
   }
+  const echo = options.echo ?? [];
+  for (const field of echo) properties[field] = { type: 'string', description: `The same as \`data.${field}\`` };
   return applyDecorators(
+    ...(echo.length > 0 ? [SetMetadata(ECHOED_FIELDS, echo)] : []),
     ...(model ? [ApiExtraModels(model)] : []),
     ApiResponse({
       status: options.status ?? 200,
       description: options.description ?? 'Success',
-      schema: { type: 'object', required: model ? ['success', 'data'] : ['success'], properties },
+      schema: { type: 'object', required: model ? ['success', 'data', ...echo] : ['success'], properties },
     }),
   );
 }

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decorator';
 import { Public } from '../../common/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
@@ -10,38 +11,42 @@ import { AuthSession, TokenPair, UserProfile } from './auth-responses.dto';
 import { AuthUser } from './auth-user.dto';
 import { AuthService } from './auth.service';
 import { CurrentUser } from './current-user.decorator';
+import { DownloadCookie } from './tokens/download-cookie';
 
 @ApiTags('auth')
 @RateLimit('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly downloadCookie: DownloadCookie,
+  ) {}
 
   /** Creates an account with email and password and signs it in. */
   @Public()
   @Post('register')
-  @ApiEnvelope(AuthSession, { status: 201, description: 'Account created and signed in' })
+  @ApiEnvelope(AuthSession, { status: 201, description: 'Account created and signed in', echo: ['token'] })
   @ApiErrors(
     [400, 'INVALID_FORMAT: invalid email, password or name, or unknown fields'],
     [409, 'EMAIL_TAKEN'],
     TOO_MANY_AUTH_REQUESTS,
   )
-  register(@Body() body: RegisterRequest): Promise<AuthSession> {
-    return this.auth.register(body);
+  async register(@Body() body: RegisterRequest, @Res({ passthrough: true }) res: Response): Promise<AuthSession> {
+    return this.withCookie(res, await this.auth.register(body));
   }
 
   /** Signs in with email and password. */
   @Public()
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  @ApiEnvelope(AuthSession)
+  @ApiEnvelope(AuthSession, { echo: ['token'] })
   @ApiErrors(
     [400, 'INVALID_FORMAT'],
     [401, 'INVALID_CREDENTIALS: unknown email or wrong password'],
     TOO_MANY_AUTH_REQUESTS,
   )
-  login(@Body() body: LoginRequest): Promise<AuthSession> {
-    return this.auth.login(body);
+  async login(@Body() body: LoginRequest, @Res({ passthrough: true }) res: Response): Promise<AuthSession> {
+    return this.withCookie(res, await this.auth.login(body));
   }
 
   /**
@@ -57,8 +62,8 @@ export class AuthController {
     [401, 'INVALID_TOKEN: unknown, used, revoked or expired refresh token'],
     TOO_MANY_AUTH_REQUESTS,
   )
-  refresh(@Body() body: RefreshTokenRequest): Promise<TokenPair> {
-    return this.auth.refresh(body.refreshToken);
+  async refresh(@Body() body: RefreshTokenRequest, @Res({ passthrough: true }) res: Response): Promise<TokenPair> {
+    return this.withCookie(res, await this.auth.refresh(body.refreshToken));
   }
 
   /** Ends the session the refresh token belongs to. Idempotent: any well-formed request succeeds. */
@@ -68,8 +73,9 @@ export class AuthController {
   @ResponseMessage('Logged out successfully')
   @ApiEnvelope(null)
   @ApiErrors([400, 'INVALID_FORMAT'], TOO_MANY_AUTH_REQUESTS)
-  async logout(@Body() body: RefreshTokenRequest): Promise<void> {
+  async logout(@Body() body: RefreshTokenRequest, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.logout(body.refreshToken);
+    this.downloadCookie.clear(res);
   }
 
   /** The signed-in account and the platforms it has connected. */
@@ -79,5 +85,11 @@ export class AuthController {
   @ApiErrors([401, 'AUTH_REQUIRED (no token) or INVALID_TOKEN'], TOO_MANY_AUTH_REQUESTS)
   me(@CurrentUser() user: AuthUser): Promise<UserProfile> {
     return this.auth.profile(user);
+  }
+
+  /** Every answer that issues an access token also sets it as the download cookie. */
+  private withCookie<T extends TokenPair>(res: Response, session: T): T {
+    this.downloadCookie.set(res, session.token);
+    return session;
   }
 }

@@ -17,6 +17,7 @@ import { JwtAuthGuard } from './jwt-auth.guard';
 import { noStore } from '../../common/no-store.middleware';
 import { PasswordHasher } from './passwords/password-hasher';
 import { AccessTokens } from './tokens/access-tokens';
+import { DownloadCookie } from './tokens/download-cookie';
 import { RefreshToken } from './tokens/refresh-token.entity';
 import { RefreshTokens } from './tokens/refresh-tokens';
 import { Sessions } from './tokens/sessions';
@@ -59,12 +60,13 @@ import { UsersService } from './users/users.service';
     AccessTokens,
     RefreshTokens,
     Sessions,
+    DownloadCookie,
     GoogleSignIn,
     GoogleAccounts,
     JwtAuthGuard,
     { provide: ConnectedPlatformsReader, useExisting: PlatformsService },
   ],
-  exports: [JwtAuthGuard, Sessions],
+  exports: [JwtAuthGuard, Sessions, DownloadCookie],
 })
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

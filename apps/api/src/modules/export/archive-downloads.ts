@@ -3,6 +3,7 @@ import { ErrorCode } from '@app/contracts';
 import type { Request, Response } from 'express';
 import { ApiError } from '../../common/api-error';
 import { authRequired, invalidToken } from '../auth/auth-errors';
+import { DownloadCookie } from '../auth/tokens/download-cookie';
 import { Sessions } from '../auth/tokens/sessions';
 import { DownloadLinks } from './download-link';
 import { DownloadLinkView } from './dto/export-views.dto';
@@ -78,8 +79,8 @@ export class ArchiveDownloads {
       return userId;
     }
     const header = request.headers.authorization;
-    if (header === undefined) throw authRequired();
-    const token = BEARER.exec(header)?.[1];
+    const token = header === undefined ? DownloadCookie.read(request) : BEARER.exec(header)?.[1];
+    if (token === undefined && header === undefined) throw authRequired();
     const user = token ? await this.sessions.authenticate(token) : undefined;
     if (!user) throw invalidToken();
     return user.id;

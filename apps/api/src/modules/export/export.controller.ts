@@ -40,7 +40,7 @@ export class ExportController {
   @Post('start')
   @HttpCode(201)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying a start with the same key returns the same job' })
-  @ApiEnvelope(StartedExportView, { status: 201 })
+  @ApiEnvelope(StartedExportView, { status: 201, echo: ['jobId'] })
   @ApiErrors(
     [400, 'Unknown platform, a format it does not offer, or invalid options'],
     [401, 'Not signed in'],
@@ -102,7 +102,8 @@ export class ExportController {
   }
 
   /**
-   * The ZIP archive. Authenticate with the Authorization header, or with `token` from the
+   * The ZIP archive. Authenticate with the Authorization header, with the HttpOnly cookie that
+   * sign-in and refresh set (so a browser can simply navigate here), or with `token` from the
    * download-link route. Supports Range requests.
    */
   @Public()
@@ -112,7 +113,7 @@ export class ExportController {
   @ApiResponse({ status: 206, description: 'The requested byte range of the ZIP archive' })
   @ApiQuery({ name: 'token', required: false, description: 'A signed link token from POST /api/export/{jobId}/download-link' })
   @ApiErrors(
-    [401, 'Neither a valid bearer token nor a valid link token'],
+    [401, 'Neither a valid bearer token, download cookie nor link token'],
     [404, 'No such export'],
     [409, 'The export is not completed'],
     [410, 'The archive expired and was deleted'],

@@ -10,6 +10,7 @@ import { InjectConfig } from '../../../config/config.token';
 import { TOO_MANY_AUTH_REQUESTS } from '../auth-errors';
 import { AuthSession } from '../auth-responses.dto';
 import { AuthService } from '../auth.service';
+import { DownloadCookie } from '../tokens/download-cookie';
 import { GoogleSignInQuery } from './google-auth.dto';
 import { GoogleAccounts } from './google-accounts';
 import { GOOGLE_ROUTES, GoogleSignIn } from './google-sign-in';
@@ -29,6 +30,7 @@ export class GoogleAuthController {
     private readonly google: GoogleSignIn,
     private readonly accounts: GoogleAccounts,
     private readonly auth: AuthService,
+    private readonly downloadCookie: DownloadCookie,
     @InjectConfig() private readonly config: AppConfig,
   ) {}
 
@@ -64,6 +66,7 @@ export class GoogleAuthController {
     res.clearCookie(NONCE_COOKIE, { path: GOOGLE_ROUTES });
     const { profile, context } = await this.google.finish(req);
     const session = await this.auth.signIn(await this.accounts.signIn(profile));
+    this.downloadCookie.set(res, session.token);
     if (!this.config.frontendUrl) {
       const envelope: SuccessEnvelope<AuthSession> = { success: true, data: session };
       res.status(HttpStatus.OK).json(envelope);
