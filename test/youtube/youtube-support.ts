@@ -102,8 +102,13 @@ export async function startYouTubeHarness(env: (sandbox: RunningSandbox) => Test
  * A new user with the sandbox account's channel connected through `POST /api/platforms/youtube/connect`
  * with tokens the sandbox minted (the connect checks them: tokeninfo, then one channels.list).
  */
-export async function connectYouTube(service: Service, sandbox: RunningSandbox, account: string): Promise<YouTubeUser> {
-  const { session } = await registerUser(service, { email: uniqueEmail('yt'), name: 'YouTube Tester' });
+export async function connectYouTube(
+  service: Service,
+  sandbox: RunningSandbox,
+  account: string,
+  credentials: { email?: string; password?: string } = {},
+): Promise<YouTubeUser> {
+  const { session } = await registerUser(service, { email: uniqueEmail('yt'), name: 'YouTube Tester', ...credentials });
   const auth = { Authorization: `Bearer ${session.token}` };
   const tokens = sandbox.admin.issueTokens({ account });
   const res = await request(service.url)
