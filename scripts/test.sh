@@ -2,8 +2,6 @@
 # `npm test`: makes sure the services the suites talk to are installed and running (system packages
 # through apt, as root), then runs every suite in embedded mode and again in server mode.
 # `npm run test:embedded` / `npm run test:server` run one mode against services already up.
-# Both pass --forceExit: every app a suite starts is closed by it, but in server mode a stray
-# client timer has kept Jest alive after the last suite, and CI must end when the tests do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
