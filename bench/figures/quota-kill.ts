@@ -24,7 +24,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /**
  * Figure 4, crash variant: kill -9 the service once the export is half done, start it again on the
  * same DATA_DIR and port, let BullMQ's stalled-job check hand the job to the new worker (its lock
- * lasts 30 s), and count what the sandbox billed against the minimum.
+ * lasts 15 s), and count what the sandbox billed against the minimum.
  */
 export async function quotaKillFigure(ctx: BenchContext, items: number): Promise<KillResult> {
   let running = await bootService(ctx, 'kill');

@@ -107,8 +107,8 @@ describe('YouTube export after a worker crash', () => {
   /** Waits for the export's end on the replaced worker; fails with that worker's output if it never comes. */
   async function resumed(rig: Rig, user: ExportCaller, id: string, timeoutMs: number): Promise<ExportState> {
     const next = await rig.replaceWorker();
-    // BullMQ reclaims a dead worker's job in two stalled-check passes (mark, then sweep once its lock
-    // has expired), stalledInterval = lockDuration = 30 s apart: about a minute after the new worker starts.
+    // BullMQ reclaims a dead worker's job once its 15 s lock has expired, in two stalled-check passes
+    // 5 s apart (mark, then sweep): within about 25 s of the kill.
     return completed(rig.api, user, id, timeoutMs).catch((error: Error) => {
       throw new Error(`${error.message}\n--- the new worker's output ---\n${next.log}`);
     });

@@ -36,8 +36,13 @@ import { ExportStopped, RunningExports } from './running-exports';
  * fenced by the attempt number it took, so a worker that lost its lock cannot touch the job again.
  * Long waits (rate limits, spent quota) and shutdowns park the job in the queue instead of holding
  * a worker; other failures retry with backoff and fail the export after the last attempt.
+ *
+ * A killed worker's export is taken over once its 15 s lock has expired and two stalled-job checks
+ * 5 s apart have seen it (mark, then sweep): within about 25 s, where BullMQ's defaults take a
+ * minute. The lock is renewed every 7.5 s; a worker too busy to renew it loses the job to another
+ * one, which the attempt fencing makes harmless.
  */
-@Processor(EXPORT_QUEUE, { concurrency: 2, drainDelay: 1, lockDuration: 30_000 })
+@Processor(EXPORT_QUEUE, { concurrency: 2, drainDelay: 1, lockDuration: 15_000, stalledInterval: 5_000 })
 export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(ExportProcessor.name);
   private readonly media: MediaFetcher;
