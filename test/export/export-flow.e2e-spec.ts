@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { FIXTURE, FixtureAdapter, PAGE_SIZE } from '../support/fixture-adapter';
 import { TestApp, startTestApp } from '../support/test-app';
-import { downloadArchive } from '../support/archive';
+import { withArchive } from '../support/archive';
 import { ExportUser, finished, startExport, waitFor } from '../support/export-client';
 import { connectedUser } from './export-support';
 
@@ -49,8 +49,7 @@ describe('Export flow', () => {
     expect([...fixture.served.values()].every((count) => count === 1)).toBe(true);
     expect(fixture.served.size).toBe(Math.ceil(120 / PAGE_SIZE) + Math.ceil(30 / PAGE_SIZE));
 
-    const archive = await downloadArchive(t, user, id);
-    try {
+    await withArchive(t, user, id, (archive) => {
       const posts = JSON.parse(archive.read('posts.json')) as { id: string; title: string }[];
       expect(posts.map((post) => post.id)).toEqual(Array.from({ length: 120 }, (_, i) => `posts-${i}`));
       expect(posts[0].title).toBe('Item 0, "quoted" <b>bold</b>');
@@ -70,64 +69,52 @@ describe('Export flow', () => {
         expect(bytes.length).toBe(file.bytes);
       }
       expect(manifest.files.map((file) => file.name).sort()).toEqual(['errors.json', 'photos.json', 'posts.json']);
-    } finally {
-      archive.cleanup();
-    }
+    });
   });
 
   it('writes CSV with a header, neutralised formulas and every row', async () => {
     const id = await startExport(t, user, { format: 'csv', options: { collections: ['posts'] } });
     expect((await waitFor(t, user, id, finished)).status).toBe('completed');
-    const archive = await downloadArchive(t, user, id);
-    try {
+    await withArchive(t, user, id, (archive) => {
       const csv = archive.read('posts.csv');
       expect(csv.startsWith('\uFEFFid,title,text,createdAt,stats.likes,stats.shares\r\n')).toBe(true);
       expect(csv).toContain(`posts-7,"Item 7, ""quoted"" <b>bold</b>",'=SUM(A1:A9),`);
       expect(csv.match(/^posts-\d+,/gm)).toHaveLength(120);
       expect(existsSync(join(archive.dir, 'photos.csv'))).toBe(false);
-    } finally {
-      archive.cleanup();
-    }
+    });
   });
 
   it('writes an offline HTML viewer', async () => {
     const id = await startExport(t, user, { format: 'html', options: { maxRecords: 60 } });
     const done = await waitFor(t, user, id, finished);
     expect(done).toMatchObject({ status: 'completed', processedItems: 60 });
-    const archive = await downloadArchive(t, user, id);
-    try {
+    await withArchive(t, user, id, (archive) => {
       expect(archive.read('index.html')).toContain('html/posts-1.html');
       const page = archive.read('html/posts-1.html');
       expect(page).toContain('&lt;b&gt;bold&lt;/b&gt;');
       expect(page.match(/<section class="item">/g)).toHaveLength(60);
       expect(page).not.toMatch(/<script|https?:\/\//);
       expect(JSON.parse(archive.read('manifest.json')).counts).toEqual({ posts: 60, photos: 0 });
-    } finally {
-      archive.cleanup();
-    }
+    });
   });
 
   it('downloads media into media/<collection>/ and records failures without failing', async () => {
     fixture.reset({ totals: { posts: 5, photos: 0 }, mediaUrl: `http://127.0.0.1:${mediaPort}/img.png` });
     const id = await startExport(t, user, { format: 'json', options: { includeMedia: true } });
     expect((await waitFor(t, user, id, finished)).status).toBe('completed');
-    const archive = await downloadArchive(t, user, id);
-    try {
+    await withArchive(t, user, id, (archive) => {
       expect(readdirSync(join(archive.dir, 'media/posts')).sort()).toEqual(['posts-0-0.png', 'posts-1-0.png', 'posts-2-0.png', 'posts-4-0.png']);
       expect(readFileSync(join(archive.dir, 'media/posts/posts-0-0.png'))).toEqual(PNG);
       const errors = JSON.parse(archive.read('errors.json')) as { collection: string; itemId: string; reason: string }[];
       expect(errors).toEqual([expect.objectContaining({ collection: 'posts', itemId: 'posts-3' })]);
-    } finally {
-      archive.cleanup();
-    }
+    });
   });
 
   it('shows each item with its own images in the HTML viewer', async () => {
     fixture.reset({ totals: { posts: 5, photos: 0 }, mediaUrl: `http://127.0.0.1:${mediaPort}/img.png` });
     const id = await startExport(t, user, { format: 'html', options: { includeMedia: true } });
     expect((await waitFor(t, user, id, finished)).status).toBe('completed');
-    const archive = await downloadArchive(t, user, id);
-    try {
+    await withArchive(t, user, id, (archive) => {
       const sections = archive.read('html/posts-1.html').split('<section class="item">').slice(1);
       expect(sections).toHaveLength(5);
       sections.forEach((section, index) => {
@@ -135,22 +122,17 @@ describe('Export flow', () => {
         // posts-3's image failed to download, so it has none.
         expect(images).toEqual(index === 3 ? [] : [`<img src="../media/posts/posts-${index}-0.png"`]);
       });
-    } finally {
-      archive.cleanup();
-    }
+    });
   });
 
   it('refuses media from hosts outside MEDIA_ALLOWED_HOSTS', async () => {
     fixture.reset({ totals: { posts: 2, photos: 0 }, mediaUrl: 'http://169.254.169.254/latest/meta-data' });
     const id = await startExport(t, user, { format: 'json', options: { includeMedia: true } });
     expect((await waitFor(t, user, id, finished)).status).toBe('completed');
-    const archive = await downloadArchive(t, user, id);
-    try {
+    await withArchive(t, user, id, (archive) => {
       expect(existsSync(join(archive.dir, 'media'))).toBe(false);
       expect(JSON.parse(archive.read('errors.json'))).toHaveLength(2);
-    } finally {
-      archive.cleanup();
-    }
+    });
   });
 
   it('lists exports newest first with the spec pagination, and sums them up', async () => {

@@ -5,7 +5,7 @@ import { ExportMaintenance } from '../../apps/api/src/modules/export/queue/expor
 import { FixtureAdapter, quotaExceeded, rateLimited } from '../support/fixture-adapter';
 import { CredentialsRejectedError } from '@app/platform-adapters';
 import { TestApp, startTestApp } from '../support/test-app';
-import { downloadArchive } from '../support/archive';
+import { withArchive } from '../support/archive';
 import { ExportUser, exportState, finished, startExport, waitFor } from '../support/export-client';
 import { connectedUser } from './export-support';
 import request from 'supertest';
@@ -81,14 +81,11 @@ describe('Export lifecycle', () => {
     const done = await waitFor(t, user, id, finished);
     expect(done).toMatchObject({ status: 'completed', processedItems: 150, waitReason: null });
     expect(fixture.served.get('posts:0')).toBe(1);
-    const archive = await downloadArchive(t, user, id);
-    try {
+    await withArchive(t, user, id, (archive) => {
       const ids = (JSON.parse(archive.read('posts.json')) as { id: string }[]).map((post) => post.id);
       expect(new Set(ids).size).toBe(150);
       expect(ids).toHaveLength(150);
-    } finally {
-      archive.cleanup();
-    }
+    });
   });
 
   it('parks on a long rate-limit wait the same way', async () => {
@@ -135,12 +132,9 @@ describe('Export lifecycle', () => {
     fixture.settings.pageDelayMs = 0;
     expect(await t.app.get(ExportMaintenance).reconcile()).toBeGreaterThanOrEqual(1);
     expect(await waitFor(t, user, id, finished)).toMatchObject({ status: 'completed', processedItems: 1_000 });
-    const archive = await downloadArchive(t, user, id);
-    try {
+    await withArchive(t, user, id, (archive) => {
       const ids = (JSON.parse(archive.read('posts.json')) as { id: string }[]).map((post) => post.id);
       expect(ids).toEqual(Array.from({ length: 1_000 }, (_, i) => `posts-${i}`));
-    } finally {
-      archive.cleanup();
-    }
+    });
   });
 });

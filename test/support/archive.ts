@@ -34,6 +34,21 @@ export async function downloadArchive(service: { url: string }, user: Downloader
   return openArchive(zip, dir);
 }
 
+/** Downloads the archive, runs `check` on it, and removes the unpacked copy whatever the outcome. */
+export async function withArchive<T>(
+  service: { url: string },
+  user: Downloader,
+  id: string,
+  check: (archive: Archive) => T | Promise<T>,
+): Promise<T> {
+  const archive = await downloadArchive(service, user, id);
+  try {
+    return await check(archive);
+  } finally {
+    archive.cleanup();
+  }
+}
+
 /** Checks a ZIP with `unzip -t` and unpacks it into `dir/out`; cleanup() removes `dir`. */
 export function openArchive(zip: string, dir = mkdtempSync(join(tmpdir(), 'se-archive-'))): Archive {
   execFileSync('unzip', ['-tq', zip]);

@@ -5,7 +5,7 @@ import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { LogEntry, RunningSandbox } from '../../apps/platform-sandbox/src';
 import { ExportCaller, ExportState, completed, exportState, finished, startExport, waitFor } from '../support/export-client';
 import { sleep } from '../support/pacing';
-import { downloadArchive, jsonArrayElements } from '../support/archive';
+import { jsonArrayElements, withArchive } from '../support/archive';
 import { ServiceProcess, partFiles } from '../support/service-process';
 import { createScratchDatabase, flushRedis, serverMode, tempDir } from '../support/test-app';
 import {
@@ -162,16 +162,13 @@ describe('YouTube export after a worker crash', () => {
     const done = await resumed(rig, user, id, 400_000);
     expect(done).toMatchObject({ status: 'completed', processedItems: 100_000, totalItems: 100_000, progress: 100 });
     // videos.json is too big for one string: its ids are read line by line.
-    const archive = await downloadArchive(rig.api, user, id);
-    try {
+    await withArchive(rig.api, user, id, async (archive) => {
       const ids: string[] = [];
       for await (const video of jsonArrayElements<{ id: string }>(join(archive.dir, 'videos.json'))) ids.push(video.id);
       expect(duplicates(ids)).toEqual([]);
       expect(sorted(ids)).toEqual(sorted(big.videos));
       expect(archive.json<Manifest>('manifest.json').counts).toEqual({ videos: 100_000 });
-    } finally {
-      archive.cleanup();
-    }
+    });
     expectAtMostOnePageAgain(apiCalls(sandbox, 'big', since));
   }, 720_000);
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningSandbox } from '../../apps/platform-sandbox/src';
-import { downloadArchive } from '../support/archive';
+import { withArchive } from '../support/archive';
 import type { Archive } from '../support/archive';
 import { completed, startExport } from '../support/export-client';
 import type { TestApp } from '../support/test-app';
@@ -70,17 +70,14 @@ describe('YouTube exports', () => {
       const total = COLLECTIONS.reduce((sum, collection) => sum + alice[collection].length, 0);
       expect(done).toMatchObject({ progress: 100, processedItems: total, totalItems: total, warnings: [] });
 
-      const archive = await downloadArchive(t, user, id);
-      try {
+      await withArchive(t, user, id, (archive) => {
         const manifest = archive.json<Manifest>('manifest.json');
         expect(manifest).toMatchObject({ schemaVersion: 1, platform: 'youtube', format, account: { id: alice.channelId } });
         expectEveryItemOnce(archive, format, alice);
         expectManifestFiles(archive, manifest);
         expect(archive.json<unknown[]>('errors.json')).toEqual([]);
         expect(archive.files.filter((name) => name.startsWith('media/'))).toEqual([]);
-      } finally {
-        archive.cleanup();
-      }
+      });
       // Nothing was asked for twice.
       expect(repeatedPages(apiCalls(sandbox, 'alice', since))).toEqual([]);
     });
@@ -105,8 +102,7 @@ describe('YouTube exports', () => {
       const user = await connectYouTube(t, sandbox, 'mia');
       const id = await startExport(t, user, { format, options: { includeMedia: true } });
       await completed(t, user, id, 90_000);
-      const archive = await downloadArchive(t, user, id);
-      try {
+      await withArchive(t, user, id, async (archive) => {
         const manifest = archive.json<Manifest>('manifest.json');
         expectEveryItemOnce(archive, format, mia);
         expectManifestFiles(archive, manifest);
@@ -128,9 +124,7 @@ describe('YouTube exports', () => {
           const page = archive.read('html/videos-1.html');
           for (const video of mia.videos) expect(page).toContain(`<img src="../media/videos/${video}-0.jpg"`);
         }
-      } finally {
-        archive.cleanup();
-      }
+      });
     });
   });
 
@@ -166,14 +160,11 @@ describe('YouTube exports', () => {
       const status = await youtubeStatus(t, user);
       expect(status.quotaUsage).toMatchObject({ used: unitsToday(sandbox, 'quinn'), limit: 10_000 });
 
-      const archive = await downloadArchive(t, user, id);
-      try {
+      await withArchive(t, user, id, (archive) => {
         const videos = archiveIds(archive, 'json', 'videos');
         expect(videos).toEqual(quinn.videos);
         expect(archive.json<Manifest>('manifest.json').counts).toEqual({ videos: quinn.videos.length });
-      } finally {
-        archive.cleanup();
-      }
+      });
     });
 
     it('a dateRange stops the uploads list early: fewer units, only the videos of those days', async () => {
@@ -200,12 +191,9 @@ describe('YouTube exports', () => {
       expect(spent).toBe(3);
       expect(spent).toBeLessThan(videosUnits(quinn.videos.length));
 
-      const archive = await downloadArchive(t, user, id);
-      try {
+      await withArchive(t, user, id, (archive) => {
         expect(archiveIds(archive, 'json', 'videos')).toEqual(expected);
-      } finally {
-        archive.cleanup();
-      }
+      });
     });
 
     it('maxRecords stops at the page that completes it and asks for no more than it needs', async () => {
@@ -223,12 +211,9 @@ describe('YouTube exports', () => {
       expect(spent).toBe(5);
       expect(spent).toBeLessThan(videosUnits(quinn.videos.length));
 
-      const archive = await downloadArchive(t, user, id);
-      try {
+      await withArchive(t, user, id, (archive) => {
         expect(archiveIds(archive, 'csv', 'videos')).toEqual(quinn.videos.slice(0, 60));
-      } finally {
-        archive.cleanup();
-      }
+      });
     });
 
     it('maxRecords across collections leaves the later ones empty without asking YouTube for them', async () => {
@@ -244,14 +229,11 @@ describe('YouTube exports', () => {
       expect(Number(calls[1].query.maxResults)).toBeLessThanOrEqual(40);
       expect(unitsToday(sandbox, 'quinn')).toBe(1 + 3);
 
-      const archive = await downloadArchive(t, user, id);
-      try {
+      await withArchive(t, user, id, (archive) => {
         const manifest = archive.json<Manifest>('manifest.json');
         expect(manifest.counts).toEqual({ profile: 1, videos: 39, playlists: 0, 'playlist-items': 0, comments: 0, subscriptions: 0 });
         expect(archiveIds(archive, 'json', 'videos')).toEqual(quinn.videos.slice(0, 39));
-      } finally {
-        archive.cleanup();
-      }
+      });
     });
   });
 });

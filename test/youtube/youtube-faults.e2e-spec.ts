@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { RunningSandbox } from '../../apps/platform-sandbox/src';
-import { downloadArchive } from '../support/archive';
+import { withArchive } from '../support/archive';
 import { ExportState, completed, startExport, waitFor } from '../support/export-client';
 import type { TestApp } from '../support/test-app';
 import {
@@ -151,16 +151,13 @@ describe('YouTube exports under platform faults', () => {
     const done = await completed(t, user, id, 180_000);
     expect(done.processedItems).toBe(20_000);
 
-    const archive = await downloadArchive(t, user, id);
-    try {
+    await withArchive(t, user, id, (archive) => {
       const ids = archiveIds(archive, 'json', 'videos');
       expect(ids).toHaveLength(20_000);
       expect(new Set(ids).size).toBe(20_000);
       expect(ids).toEqual(huge.videos);
       expect(archive.json<Manifest>('manifest.json').counts).toEqual({ videos: 20_000 });
-    } finally {
-      archive.cleanup();
-    }
+    });
     const calls = apiCalls(sandbox, 'huge', since);
     expect(calls).toHaveLength(801);
     expect(repeatedPages(calls)).toEqual([]);

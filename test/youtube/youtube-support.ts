@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { AccountSpec, LogEntry, RunningSandbox } from '../../apps/platform-sandbox/src';
-import { downloadArchive } from '../support/archive';
+import { withArchive } from '../support/archive';
 import type { Archive } from '../support/archive';
 import { registerUser, uniqueEmail } from '../support/auth-helpers';
 import type { ExportCaller, ExportUser, Service } from '../support/export-client';
@@ -342,12 +342,9 @@ export async function expectJsonArchiveHolds(
   served: AccountIds,
   collections: readonly Collection[] = COLLECTIONS,
 ): Promise<void> {
-  const archive = await downloadArchive(service, user, id);
-  try {
+  await withArchive(service, user, id, (archive) => {
     expectEveryItemOnce(archive, 'json', served, collections);
-  } finally {
-    archive.cleanup();
-  }
+  });
 }
 
 // ---- the sandbox's request log -----------------------------------------------------------------
