@@ -1,2 +1,4 @@
 export * from './error-codes';
+export * from './export-events';
+export * from './exports';
 export * from './platforms';

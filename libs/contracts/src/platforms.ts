@@ -53,8 +53,8 @@ export interface PlatformDescriptor {
   limits: QuotaLimit[];
 }
 
-/** The `options` of `POST /api/export/start`. */
-export interface ExportOptions {
+/** The `options` of `POST /api/export/start`; a type, not an interface, so that it stays plain JSON (a JsonValue). */
+export type ExportOptions = {
   includeMedia?: boolean;
   /** Inclusive calendar dates, `YYYY-MM-DD`. */
   dateRange?: { start: string; end: string };
@@ -65,4 +65,4 @@ export interface ExportOptions {
    * offers. Plans whose `feature` is not listed are left out.
    */
   collections?: string[];
-}
+};

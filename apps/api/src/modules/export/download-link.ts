@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.token';
-import { deriveKey } from '../auth/derived-key';
+import { deriveKey } from '../auth';
 
 /** Long enough to start a download in a browser, short enough that a leaked link soon stops working. */
 export const DOWNLOAD_LINK_TTL_SECONDS = 300;

@@ -1,24 +1,19 @@
-import type { ExportFormat } from '@app/contracts';
+import type { ExportFormat, ExportOptions, ExportStatus, WaitReason } from '@app/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { ExportRequestOptions } from './dto/start-export.dto';
-
-export const EXPORT_STATUSES = ['queued', 'processing', 'completed', 'failed', 'cancelled'] as const;
-export type ExportStatus = (typeof EXPORT_STATUSES)[number];
-export const ACTIVE_STATUSES: ExportStatus[] = ['queued', 'processing'];
-
-/** Why a processing export is not moving right now, shown with `resumeAt`. */
-export type WaitReason = 'rate_limited' | 'quota_exceeded' | 'restarting';
 
 const bigintAsNumber = { to: (value?: number | null) => value, from: (value?: string | null) => (value == null ? null : Number(value)) };
 
-/** One export: Postgres is the truth about it; the queue only carries its id. */
+/**
+ * One export: Postgres is the truth about it; the queue only carries its id. Every statement on this
+ * table and on `export_checkpoints` lives in ExportJobRepository.
+ */
 @Entity('export_jobs')
 export class ExportJob {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'user_id', type: 'uuid' }) userId: string;
   @Column({ type: 'text' }) platform: string;
   @Column({ type: 'text' }) format: ExportFormat;
-  @Column({ type: 'jsonb' }) options: ExportRequestOptions;
+  @Column({ type: 'jsonb' }) options: ExportOptions;
   @Column({ type: 'text' }) status: ExportStatus;
   @Column({ type: 'int' }) progress: number;
   @Column({ name: 'total_items', type: 'int', nullable: true }) totalItems: number | null;

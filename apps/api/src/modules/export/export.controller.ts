@@ -6,8 +6,7 @@ import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decora
 import { Public } from '../../common/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { ResponseMessage } from '../../common/response-message.decorator';
-import { AuthUser } from '../auth/auth-user.dto';
-import { CurrentUser } from '../auth/current-user.decorator';
+import { AuthUser, CurrentUser } from '../auth';
 import { ArchiveDownloads } from './archive-downloads';
 import {
   DownloadLinkView,

@@ -2,19 +2,20 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, MiddlewareConsumer, Module, NestModule, Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppRole } from '../../config/app-config';
-import { AuthModule } from '../auth/auth.module';
+import { AuthModule } from '../auth';
 import { noStore } from '../../common/no-store.middleware';
-import { PlatformsModule } from '../platforms/platforms.module';
+import { PlatformsModule } from '../platforms';
 import { ArchiveDownloads } from './archive-downloads';
 import { DownloadLinks } from './download-link';
 import { ExportEventBus } from './events/export-event-bus';
 import { ExportGateway } from './events/export.gateway';
 import { ExportCheckpoint, ExportJob } from './export-job.entity';
 import { ExportController } from './export.controller';
+import { ExportJobRepository } from './export-job.repository';
 import { ExportService } from './export.service';
-import { CheckpointStore } from './pipeline/checkpoint-store';
+import { ExportStorage } from './export-storage';
 import { ExportMaintenance } from './queue/export-maintenance';
-import { EXPORT_QUEUE } from './queue/export-queue';
+import { EXPORT_QUEUE, ExportQueue } from './queue/export-queue';
 import { ExportProcessor } from './queue/export.processor';
 import { RunningExports } from './queue/running-exports';
 
@@ -32,9 +33,9 @@ export class ExportModule implements NestModule {
   static forRole(role: AppRole): DynamicModule {
     const serves = role !== 'worker';
     const works = role !== 'api';
-    const providers: Provider[] = [ExportService, ExportEventBus, CheckpointStore, ExportMaintenance, DownloadLinks, ArchiveDownloads];
+    const providers: Provider[] = [ExportJobRepository, ExportQueue, ExportService, ExportEventBus, ExportMaintenance, DownloadLinks, ArchiveDownloads];
     if (serves) providers.push(ExportGateway);
-    if (works) providers.push(ExportProcessor, RunningExports);
+    if (works) providers.push(ExportProcessor, RunningExports, ExportStorage);
     return {
       module: ExportModule,
       imports: [

@@ -1,5 +1,4 @@
-import type { ExportFormat } from '@app/contracts';
-import type { ExportStatus, WaitReason } from '../export-job.entity';
+import type { ExportFormat, ExportStatus, WaitReason } from '@app/contracts';
 
 /** The answer of `POST /api/export/start`. */
 export class StartedExportView {

@@ -1,6 +1,6 @@
+import { EXPORT_STATUSES, ExportStatus } from '@app/contracts';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { EXPORT_STATUSES, ExportStatus } from '../export-job.entity';
 
 export class ListExportsQuery {
   /** Page number, from 1. */

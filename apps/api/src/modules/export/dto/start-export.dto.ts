@@ -59,13 +59,6 @@ export class ExportOptionsDto {
   collections?: string[];
 }
 
-export type ExportRequestOptions = {
-  includeMedia?: boolean;
-  dateRange?: { start: string; end: string };
-  maxRecords?: number;
-  collections?: string[];
-};
-
 export class StartExportDto {
   /** A platform name from `GET /api/platforms`. */
   @IsString()

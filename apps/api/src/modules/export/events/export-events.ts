@@ -1,40 +1,6 @@
-/** What subscribers receive, exactly as the API spec names and shapes the socket events. */
-export interface ExportProgressPayload {
-  jobId: string;
-  platform: string;
-  progress: number;
-  processedItems: number;
-  totalItems: number | null;
-}
+import type { ExportEventMap, ExportEventName } from '@app/contracts';
 
-export interface ExportCompletePayload {
-  jobId: string;
-  platform: string;
-  downloadUrl: string;
-}
-
-export interface ExportFailedPayload {
-  jobId: string;
-  platform: string;
-  error: string;
-  code: string;
-}
-
-export interface ExportCancelledPayload {
-  jobId: string;
-  platform: string;
-}
-
-export interface ExportEventMap {
-  'export:progress': ExportProgressPayload;
-  'export:complete': ExportCompletePayload;
-  'export:failed': ExportFailedPayload;
-  'export:cancelled': ExportCancelledPayload;
-}
-
-export type ExportEventName = keyof ExportEventMap;
-
-/** An event for one user's subscribers. */
+/** An event for one user's subscribers; its name and payload are the API contract's (libs/contracts). */
 export interface UserEvent<K extends ExportEventName = ExportEventName> {
   userId: string;
   name: K;

@@ -1,10 +1,9 @@
 import { Logger, OnModuleInit } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import { InjectDataSource } from '@nestjs/typeorm';
+import type { ExportEventMap, ExportProgressPayload } from '@app/contracts';
 import type { Server, Socket } from 'socket.io';
-import { DataSource } from 'typeorm';
-import { Sessions } from '../../auth/tokens/sessions';
-import { ExportJob } from '../export-job.entity';
+import { Sessions } from '../../auth';
+import { ExportJobRepository } from '../export-job.repository';
 import { ExportEventBus } from './export-event-bus';
 
 /** Sockets one user may hold open at once; more are refused rather than exhausting the server. */
@@ -18,6 +17,9 @@ interface SocketData {
 
 const roomOf = (userId: string): string => `user:${userId}`;
 
+/** What the server emits: exactly the contract's export events. */
+type ServerEvents = { [K in keyof ExportEventMap]: (payload: ExportEventMap[K]) => void };
+
 /**
  * socket.io on the server's root path. The handshake must carry a valid access token in
  * `auth.token` (never the query string, which ends up in logs); the socket then joins only its
@@ -27,12 +29,12 @@ const roomOf = (userId: string): string => `user:${userId}`;
 @WebSocketGateway()
 export class ExportGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleInit {
   private readonly logger = new Logger(ExportGateway.name);
-  @WebSocketServer() private server: Server;
+  @WebSocketServer() private server: Server<Record<string, never>, ServerEvents>;
 
   constructor(
     private readonly sessions: Sessions,
     private readonly events: ExportEventBus,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly jobs: ExportJobRepository,
   ) {}
 
   onModuleInit(): void {
@@ -65,21 +67,15 @@ export class ExportGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     data.expiryTimer = setTimeout(() => socket.disconnect(true), Math.max(0, data.expiresAt - Date.now()));
     data.expiryTimer.unref();
     // A socket that (re)connects gets where its active exports stand, without replaying history.
-    const active = await this.db.getRepository(ExportJob).find({
-      where: [
-        { userId: data.userId, status: 'queued' },
-        { userId: data.userId, status: 'processing' },
-      ],
-      order: { createdAt: 'ASC' },
-    });
-    for (const job of active) {
-      socket.emit('export:progress', {
+    for (const job of await this.jobs.active(data.userId)) {
+      const progress: ExportProgressPayload = {
         jobId: job.id,
         platform: job.platform,
         progress: job.progress,
         processedItems: job.processedItems,
         totalItems: job.totalItems,
-      });
+      };
+      socket.emit('export:progress', progress);
     }
   }
 

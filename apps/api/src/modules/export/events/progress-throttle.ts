@@ -1,4 +1,4 @@
-import type { ExportProgressPayload } from './export-events';
+import type { ExportProgressPayload } from '@app/contracts';
 
 /** At most this often per export; a burst of fast pages becomes a few events a second. */
 export const PROGRESS_INTERVAL_MS = 250;

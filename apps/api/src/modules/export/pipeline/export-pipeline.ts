@@ -3,7 +3,7 @@ import { extname, join } from 'node:path';
 import type { CollectionPlan, ExportItem, MediaReference, PlatformAdapter, PlatformCallContext } from '@app/platform-adapters';
 import { ExportCheckpoint } from '../export-job.entity';
 import { safeId, safeSegment } from '../writers/entry-names';
-import { CheckpointStore, ProgressFields } from './checkpoint-store';
+import type { CheckpointStore, ProgressFields } from './checkpoint-store';
 import type { ExportErrorRecord, MediaFetcher, MediaRecord } from './media-fetcher';
 import { WorkFolder } from './work-folder';
 
@@ -61,7 +61,7 @@ export class ExportPipeline {
 
   async run(): Promise<ExportCheckpoint[]> {
     await this.deps.folder.create();
-    for (const saved of await this.deps.checkpoints.load(this.job.exportId)) this.checkpoints.set(saved.collection, saved);
+    for (const saved of await this.deps.checkpoints.loadCheckpoints(this.job.exportId)) this.checkpoints.set(saved.collection, saved);
     for (const plan of this.plans) {
       const checkpoint = this.checkpointOf(plan.collection);
       if (!checkpoint.done) await this.collect(plan, checkpoint);
@@ -112,7 +112,7 @@ export class ExportPipeline {
   private async save(checkpoint: ExportCheckpoint): Promise<void> {
     this.checkpoints.set(checkpoint.collection, checkpoint);
     const progress = this.progress();
-    await this.deps.checkpoints.save(this.job.exportId, this.job.attempt, checkpoint, progress);
+    await this.deps.checkpoints.saveCheckpoint(this.job.exportId, this.job.attempt, checkpoint, progress);
     this.deps.onProgress(progress);
   }
 

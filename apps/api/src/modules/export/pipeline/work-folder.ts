@@ -1,28 +1,24 @@
 import { copyFile, mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { safeSegment } from '../writers/entry-names';
+import type { ExportStorage, SpoolKind } from '../export-storage';
 import { Spool } from './spool';
 
-export type SpoolKind = 'items' | 'media' | 'errors';
-
 /**
- * An export's scratch files, in the `work` folder of STORAGE_DIR. Spool files carry the attempt that
+ * An export's scratch files, where ExportStorage lays them out. Spool files carry the attempt that
  * writes them: a worker that resumes copies the checkpointed prefix into files of its own, so a stale
  * worker still writing to the old files can never corrupt what the new one collects.
  */
 export class WorkFolder {
-  readonly root: string;
-
-  constructor(storageDir: string, readonly exportId: string) {
-    this.root = join(storageDir, 'work', exportId);
-  }
+  constructor(
+    private readonly storage: ExportStorage,
+    readonly exportId: string,
+  ) {}
 
   async create(): Promise<void> {
-    await mkdir(join(this.root, 'media'), { recursive: true });
+    await mkdir(this.storage.mediaRoot(this.exportId), { recursive: true });
   }
 
   spool(collection: string, kind: SpoolKind, attempt: number): Spool {
-    return new Spool(join(this.root, `${safeSegment(collection)}.${kind}.a${attempt}.ndjson`));
+    return new Spool(this.storage.spoolPath(this.exportId, collection, kind, attempt));
   }
 
   /** The spool of `attempt`, holding exactly the first `bytes` bytes written by `fromAttempt`. */
@@ -39,10 +35,10 @@ export class WorkFolder {
   }
 
   mediaDir(collection: string): string {
-    return join(this.root, 'media', safeSegment(collection));
+    return this.storage.mediaDir(this.exportId, collection);
   }
 
   async remove(): Promise<void> {
-    await rm(this.root, { recursive: true, force: true });
+    await rm(this.storage.workDir(this.exportId), { recursive: true, force: true });
   }
 }

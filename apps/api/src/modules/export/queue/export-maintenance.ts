@@ -1,10 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectQueue } from '@nestjs/bullmq';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
-import { EXPORT_JOB_OPTIONS, EXPORT_QUEUE, ExportJobData } from './export-queue';
+import { ExportJobRepository } from '../export-job.repository';
+import { ExportQueue } from './export-queue';
 
 const RECONCILE_EVERY_MS = 60_000;
 const CLEANUP_EVERY_MS = 60 * 60_000;
@@ -21,8 +18,8 @@ export class ExportMaintenance implements OnApplicationBootstrap, OnApplicationS
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    @InjectQueue(EXPORT_QUEUE) private readonly queue: Queue<ExportJobData>,
+    private readonly jobs: ExportJobRepository,
+    private readonly queue: ExportQueue,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -42,18 +39,9 @@ export class ExportMaintenance implements OnApplicationBootstrap, OnApplicationS
 
   /** Re-adds missing queue jobs; returns how many were added. */
   async reconcile(): Promise<number> {
-    const rows: { id: string; resume_at: Date | null }[] = await this.db.query(
-      `SELECT id, resume_at FROM export_jobs WHERE status IN ('queued', 'processing') ORDER BY created_at`,
-    );
     let added = 0;
-    for (const row of rows) {
-      const job = await this.queue.getJob(row.id);
-      const state = job ? await job.getState() : 'unknown';
-      if (job && state !== 'completed' && state !== 'failed' && state !== 'unknown') continue;
-      if (job) await job.remove();
-      const delay = row.resume_at ? Math.max(0, row.resume_at.getTime() - Date.now()) : 0;
-      await this.queue.add('export', { exportId: row.id }, { ...EXPORT_JOB_OPTIONS, jobId: row.id, delay });
-      added += 1;
+    for (const row of await this.jobs.unfinished()) {
+      if (await this.queue.restore(row.id, row.resumeAt)) added += 1;
     }
     if (added > 0) this.logger.log(`Re-enqueued ${added} export(s) the queue had lost`);
     return added;
@@ -61,13 +49,11 @@ export class ExportMaintenance implements OnApplicationBootstrap, OnApplicationS
 
   /** Deletes archives past `expires_at`; the row stays, so the history and stats keep it. */
   async removeExpired(): Promise<number> {
-    const rows: { id: string; archive_path: string }[] = await this.db.query(
-      `SELECT id, archive_path FROM export_jobs WHERE archive_path IS NOT NULL AND expires_at < now()`,
-    );
-    for (const row of rows) {
-      await rm(row.archive_path, { force: true });
-      await this.db.query(`UPDATE export_jobs SET archive_path = NULL WHERE id = $1`, [row.id]);
+    const expired = await this.jobs.expiredArchives();
+    for (const row of expired) {
+      await rm(row.archivePath, { force: true });
+      await this.jobs.forgetArchive(row.id);
     }
-    return rows.length;
+    return expired.length;
   }
 }

@@ -1,9 +1,7 @@
-import { join } from 'node:path';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { BeforeApplicationShutdown, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { ErrorCode } from '@app/contracts';
+import { ErrorCode, WaitReason } from '@app/contracts';
 import {
   CredentialsRejectedError,
   MediaDownloader,
@@ -13,20 +11,18 @@ import {
   VideoFileDownloader,
 } from '@app/platform-adapters';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
-import { queryRows } from '../../../database/query-rows';
-import { ConnectedPlatform, PlatformAccess } from '../../platforms/platform-access';
-import { ExportJob, WaitReason } from '../export-job.entity';
+import { ConnectedPlatform, PlatformAccess } from '../../platforms';
+import type { ExportJob } from '../export-job.entity';
+import { ExportJobRepository, StaleAttemptError } from '../export-job.repository';
+import { ExportStorage } from '../export-storage';
 import { downloadPath } from '../export-views.mapper';
 import { ExportEventBus } from '../events/export-event-bus';
 import { ProgressThrottle } from '../events/progress-throttle';
-import { plannedCollections } from '../export.service';
-import { CheckpointStore, StaleAttemptError } from '../pipeline/checkpoint-store';
 import { ExportPipeline } from '../pipeline/export-pipeline';
 import type { MediaFetcher } from '../pipeline/media-fetcher';
-import { WorkFolder } from '../pipeline/work-folder';
+import { plannedCollections } from '../pipeline/planned-collections';
 import { buildArchive } from '../writers/archive-builder';
 import { EXPORT_QUEUE, ExportJobData } from './export-queue';
 import { ExportStopped, RunningExports } from './running-exports';
@@ -48,10 +44,10 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
   private readonly media: MediaFetcher;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @InjectConfig() private readonly config: AppConfig,
     private readonly platforms: PlatformAccess,
-    private readonly checkpoints: CheckpointStore,
+    private readonly jobs: ExportJobRepository,
+    private readonly storage: ExportStorage,
     private readonly events: ExportEventBus,
     private readonly running: RunningExports,
     downloader: MediaDownloader,
@@ -91,7 +87,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
 
   async process(job: Job<ExportJobData>, token?: string): Promise<void> {
     const { exportId } = job.data;
-    const row = await this.activate(exportId);
+    const row = await this.jobs.activate(exportId);
     if (!row) return; // cancelled while queued, or already finished
     const signal = this.running.start(exportId);
     const progress = new ProgressThrottle((payload) => this.events.publish({ userId: row.userId, name: 'export:progress', payload }));
@@ -116,7 +112,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
   private async run(row: ExportJob, connection: ConnectedPlatform, signal: AbortSignal, progress: ProgressThrottle): Promise<void> {
     const context = connection.callContext(signal, (wait) => void this.recordWait(row, 'rate_limited', wait.resumeAt));
     const account = row.account ?? (await this.describeAccount(row, connection, context));
-    const folder = new WorkFolder(this.config.storageDir, row.id);
+    const folder = this.storage.workFolder(row.id);
     const plans = plannedCollections(connection.adapter, row.options);
     const pipeline = new ExportPipeline(
       {
@@ -131,7 +127,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
       {
         adapter: connection.adapter,
         context,
-        checkpoints: this.checkpoints,
+        checkpoints: this.jobs,
         folder,
         media: this.media,
         afterCheckpoint: () => this.running.throwIfStopRequested(row.id),
@@ -141,10 +137,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     );
     const collected = await pipeline.run();
 
-    const archives = join(this.config.storageDir, 'archives');
-    await mkdir(archives, { recursive: true });
-    // Named by attempt: a stale worker's archive can never replace the one the database points at.
-    const target = join(archives, `${row.id}.a${row.attempt}.zip`);
+    const target = await this.storage.archivePath(row.id, row.attempt);
     const bytes = await buildArchive(
       {
         target,
@@ -164,37 +157,18 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
       },
       signal,
     );
-    const completed = await queryRows(
-      this.db,
-      `UPDATE export_jobs
-          SET status = 'completed', progress = 100, archive_path = $3, file_size = $4, file_name = $5,
-              completed_at = now(), estimated_completion = NULL, expires_at = now() + make_interval(days => $6)
-        WHERE id = $1 AND attempt = $2 AND status = 'processing'
-        RETURNING id`,
-      [row.id, row.attempt, target, bytes, `${row.platform}-export.zip`, this.config.exports.retentionDays],
-    );
-    if (completed.length === 0) {
+    const completed = await this.jobs.complete(row, {
+      path: target,
+      fileSize: bytes,
+      fileName: `${row.platform}-export.zip`,
+      retentionDays: this.config.exports.retentionDays,
+    });
+    if (!completed) {
       await rm(target, { force: true });
       throw new StaleAttemptError(row.id, row.attempt);
     }
-    await folder.remove();
-    await removeArchiveParts(archives, row.id);
+    await this.storage.removeScratch(row.id);
     await this.platforms.recordSync(connection, new Date());
-  }
-
-  /** Takes the job for this worker: raises the fencing token, or says there is nothing to run. */
-  private async activate(exportId: string): Promise<ExportJob | undefined> {
-    const rows = await queryRows<{ id: string }>(
-      this.db,
-      `UPDATE export_jobs
-          SET attempt = attempt + 1, status = 'processing', started_at = coalesce(started_at, now()),
-              wait_reason = NULL, resume_at = NULL
-        WHERE id = $1 AND status IN ('queued', 'processing')
-        RETURNING id`,
-      [exportId],
-    );
-    if (rows.length === 0) return undefined;
-    return (await this.db.getRepository(ExportJob).findOneBy({ id: exportId })) ?? undefined;
   }
 
   private async describeAccount(
@@ -204,7 +178,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
   ): Promise<{ id: string; name: string }> {
     const info = await connection.adapter.verifyCredentials(context);
     const account = { id: info.accountId, name: info.name };
-    await this.db.query(`UPDATE export_jobs SET account = $3 WHERE id = $1 AND attempt = $2`, [row.id, row.attempt, JSON.stringify(account)]);
+    await this.jobs.recordAccount(row, account);
     return account;
   }
 
@@ -247,10 +221,9 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
 
   /** Cancelled (or taken over): a cancelled export loses its scratch files and tells its owner. */
   private async settleStopped(row: ExportJob): Promise<void> {
-    const current = await this.db.getRepository(ExportJob).findOneBy({ id: row.id });
+    const current = await this.jobs.findById(row.id);
     if (current?.status !== 'cancelled') return; // another worker owns it now
-    await new WorkFolder(this.config.storageDir, row.id).remove();
-    await removeArchiveParts(join(this.config.storageDir, 'archives'), row.id);
+    await this.storage.removeScratch(row.id);
     this.events.publish({ userId: row.userId, name: 'export:cancelled', payload: { jobId: row.id, platform: row.platform } });
   }
 
@@ -262,39 +235,16 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
   }
 
   private async recordWait(row: ExportJob, reason: WaitReason, until: Date): Promise<void> {
-    await this.db
-      .query(`UPDATE export_jobs SET wait_reason = $3, resume_at = $4 WHERE id = $1 AND attempt = $2 AND status = 'processing'`, [
-        row.id,
-        row.attempt,
-        reason,
-        until,
-      ])
+    await this.jobs
+      .recordWait(row, reason, until)
       .catch((error: Error) => this.logger.warn(`Could not record the wait of export ${row.id}: ${error.message}`));
   }
 
   /** The final failure keeps the checkpoints and spools, so nothing collected is lost. */
   private async fail(row: ExportJob, code: string, message: string): Promise<void> {
-    const failed = await queryRows(
-      this.db,
-      `UPDATE export_jobs SET status = 'failed', error_code = $3, error_message = $4, completed_at = now(),
-              estimated_completion = NULL, wait_reason = NULL, resume_at = NULL
-        WHERE id = $1 AND attempt = $2 AND status = 'processing' RETURNING id`,
-      [row.id, row.attempt, code, message],
-    );
-    if (failed.length > 0) {
-      await removeArchiveParts(join(this.config.storageDir, 'archives'), row.id);
+    if (await this.jobs.fail(row, code, message)) {
+      await this.storage.removeArchiveParts(row.id);
       this.events.publish({ userId: row.userId, name: 'export:failed', payload: { jobId: row.id, platform: row.platform, error: message, code } });
     }
   }
-}
-
-/**
- * Deletes this export's half-written archives: `<id>.a<attempt>.zip.part` of any attempt. A worker killed
- * while writing its ZIP leaves one behind (the name carries its attempt, so the next attempt never
- * reuses it); once the export is finished, failed or cancelled, no worker will ever complete them.
- */
-async function removeArchiveParts(archives: string, exportId: string): Promise<void> {
-  const names = await readdir(archives).catch(() => [] as string[]);
-  const parts = names.filter((name) => name.startsWith(`${exportId}.a`) && name.endsWith('.zip.part'));
-  await Promise.all(parts.map((name) => rm(join(archives, name), { force: true })));
 }

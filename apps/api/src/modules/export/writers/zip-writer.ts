@@ -4,6 +4,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ZipArchive } from 'archiver';
+import { archivePartPath } from '../export-storage';
 
 /** What the manifest records of each file: its size and sha256, so a reader can check the archive. */
 export interface WrittenEntry {
@@ -25,7 +26,7 @@ export class ZipWriter {
   private failure?: Error;
 
   constructor(private readonly target: string) {
-    this.partPath = `${target}.part`;
+    this.partPath = archivePartPath(target);
     this.output = createWriteStream(this.partPath);
     this.zip.on('error', (error: Error) => (this.failure = error));
     this.output.on('error', (error: Error) => (this.failure = error));

@@ -1,0 +1,70 @@
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config';
+import { InjectConfig } from '../../config/config.token';
+import { WorkFolder } from './pipeline/work-folder';
+import { safeSegment } from './writers/entry-names';
+
+export type SpoolKind = 'items' | 'media' | 'errors';
+
+/** The temporary name a ZIP is written under until it is complete and on disk. */
+export const archivePartPath = (archivePath: string): string => `${archivePath}.part`;
+
+/**
+ * The layout of STORAGE_DIR, named only here: `work/<export id>/` holds an export's spools and media
+ * while it runs, `archives/` the finished ZIPs. Spools and archives carry the attempt that writes them
+ * (`<collection>.<kind>.a<attempt>.ndjson`, `<export id>.a<attempt>.zip`), so a stale worker still
+ * writing can never corrupt or replace what the current attempt collects or the database points at.
+ */
+@Injectable()
+export class ExportStorage {
+  private readonly archives: string;
+
+  constructor(@InjectConfig() private readonly config: Pick<AppConfig, 'storageDir'>) {
+    this.archives = join(config.storageDir, 'archives');
+  }
+
+  workFolder(exportId: string): WorkFolder {
+    return new WorkFolder(this, exportId);
+  }
+
+  workDir(exportId: string): string {
+    return join(this.config.storageDir, 'work', exportId);
+  }
+
+  spoolPath(exportId: string, collection: string, kind: SpoolKind, attempt: number): string {
+    return join(this.workDir(exportId), `${safeSegment(collection)}.${kind}.a${attempt}.ndjson`);
+  }
+
+  mediaRoot(exportId: string): string {
+    return join(this.workDir(exportId), 'media');
+  }
+
+  mediaDir(exportId: string, collection: string): string {
+    return join(this.mediaRoot(exportId), safeSegment(collection));
+  }
+
+  /** The final path of an attempt's archive, its folder created. */
+  async archivePath(exportId: string, attempt: number): Promise<string> {
+    await mkdir(this.archives, { recursive: true });
+    return join(this.archives, `${exportId}.a${attempt}.zip`);
+  }
+
+  /**
+   * Deletes this export's half-written archives, of any attempt. A worker killed while writing its ZIP
+   * leaves one behind (the name carries its attempt, so the next attempt never reuses it); once the
+   * export is finished, failed or cancelled, no worker will ever complete them.
+   */
+  async removeArchiveParts(exportId: string): Promise<void> {
+    const names = await readdir(this.archives).catch(() => [] as string[]);
+    const parts = names.filter((name) => name.startsWith(`${exportId}.a`) && name.endsWith(archivePartPath('.zip')));
+    await Promise.all(parts.map((name) => rm(join(this.archives, name), { force: true })));
+  }
+
+  /** Everything an export left behind but its finished archive: the work folder and archive parts. */
+  async removeScratch(exportId: string): Promise<void> {
+    await this.workFolder(exportId).remove();
+    await this.removeArchiveParts(exportId);
+  }
+}
