@@ -10,12 +10,11 @@ import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { PlatformAdaptersModule } from '@app/platform-adapters';
-import { AuthModule } from './modules/auth/auth.module';
-import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
-import { ExportModule } from './modules/export/export.module';
-import { HealthModule } from './modules/health/health.module';
-import { PlatformsModule } from './modules/platforms/platforms.module';
-import { platformAdaptersOptions } from './modules/platforms/platform-adapters.options';
+import { ConnectedPlatformsBinding } from './connected-platforms.binding';
+import { AuthModule, JwtAuthGuard } from './modules/auth';
+import { ExportModule } from './modules/export';
+import { HealthModule } from './modules/health';
+import { PlatformsModule, platformAdaptersOptions } from './modules/platforms';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 
@@ -35,6 +34,7 @@ export class AppModule implements NestModule {
         PlatformAdaptersModule.forRoot(platformAdaptersOptions(config)),
         AuthModule,
         PlatformsModule,
+        ConnectedPlatformsBinding,
         ExportModule.forRole(config.role),
       ],
       providers: [

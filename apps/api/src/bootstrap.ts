@@ -8,7 +8,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import loadOpenApiMetadata from './metadata';
-import { ConfiguredIoAdapter } from './modules/export/events/configured-io.adapter';
+import { ConfiguredIoAdapter } from './modules/export';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 

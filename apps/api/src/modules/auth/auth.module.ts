@@ -6,9 +6,6 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { PlatformsModule } from '../platforms/platforms.module';
-import { PlatformsService } from '../platforms/platforms.service';
-import { ConnectedPlatformsReader } from './connected-platforms.reader';
 import { GoogleAccounts } from './google/google-accounts';
 import { GoogleAuthController } from './google/google-auth.controller';
 import { GoogleSignIn } from './google/google-sign-in';
@@ -26,13 +23,13 @@ import { UsersService } from './users/users.service';
 
 /**
  * Accounts, sign-in (password and Google), token sessions and the global JwtAuthGuard, which
- * AppModule registers as an APP_GUARD. Other modules need nothing from here but `@CurrentUser()`
- * and `AuthUser` (see index.ts).
+ * AppModule registers as an APP_GUARD. Other modules use what index.ts exports. The platforms a user
+ * has connected come from a ConnectedPlatformsReader the application provides, not from an import of
+ * the Platforms module, which itself depends on this one.
  */
 @Module({
   imports: [
     TypeOrmModule.forFeature([User, RefreshToken, OAuthState]),
-    PlatformsModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: ({ jwt }: AppConfig) => {
@@ -64,7 +61,6 @@ import { UsersService } from './users/users.service';
     GoogleSignIn,
     GoogleAccounts,
     JwtAuthGuard,
-    { provide: ConnectedPlatformsReader, useExisting: PlatformsService },
   ],
   exports: [JwtAuthGuard, Sessions, DownloadCookie],
 })

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { InMemoryCredentialStore, PlatformAdapterRegistry } from '@app/platform-adapters';
 import type { PlatformAdapter, PlatformCredentials } from '@app/platform-adapters';
 import { DataSource, QueryFailedError } from 'typeorm';
-import { ConnectedPlatformsReader } from '../auth/connected-platforms.reader';
+import { ConnectedPlatformsReader } from '../auth';
 import { PlatformStatusView, PlatformView } from './dto/platform-views.dto';
 import { PlatformConnection } from './platform-connection.entity';
 import { apiErrorFromPlatform, platformNotFound } from './platform-errors';
