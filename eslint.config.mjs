@@ -1,5 +1,51 @@
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/**
+ * Boundaries. A feature module of the API (a folder of apps/api/src/modules) is used by others only
+ * through its public entry, `modules/<name>/index.ts`: its other files are its own to change. The
+ * libraries never import the applications (their tests may start the platform sandbox).
+ */
+const MODULES = readdirSync(new URL('./apps/api/src/modules', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const deepImportOf = (modules) => ({
+  regex: `^(\\.\\./)+(${modules.join('|')})/(?!index$).+`,
+  message: 'Import another module only through its public entry (modules/<name>/index.ts).',
+});
+const boundaries = [
+  ...MODULES.map((name) => ({
+    files: [`apps/api/src/modules/${name}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [deepImportOf(MODULES.filter((other) => other !== name))] }],
+    },
+  })),
+  {
+    files: ['apps/api/src/**/*.ts'],
+    ignores: ['apps/api/src/modules/**', 'apps/api/src/metadata.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\./|(\\.\\./)+)modules/[^/]+/(?!index$).+',
+              message: 'Import a module only through its public entry (modules/<name>/index.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['libs/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'libs/*/test/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(\\.\\./)+apps(/|$)', message: 'Libraries must not import the applications.' }] }],
+    },
+  },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '**/*.js', '**/*.mjs', 'apps/api/src/metadata.ts'] },
@@ -28,4 +74,5 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
+  ...boundaries,
 );
