@@ -30,7 +30,7 @@ const VIDEO = /\.(mp4|webm|m4v|mov)$/i;
  */
 export async function* htmlViewer(collections: CollectionSource[], info: ViewerInfo): AsyncGenerator<ArchiveFile> {
   const title = info.accountName ? `${info.accountName}: ${info.platform} export` : `${info.platform} export`;
-  yield textFile('index.html', htmlPage(title, indexBody(collections, info), subtitle(info)));
+  yield textFile('index.html', htmlPage(title, indexBody(collections), subtitle(info)));
   for (const collection of collections) yield* collectionPages(collection, info.views?.[collection.name] ?? {}, title);
   yield { name: ERRORS_PAGE, content: () => errorsPage(info, title) };
 }
@@ -39,7 +39,7 @@ function subtitle(info: ViewerInfo): string {
   return `<p>${escapeHtml(info.platform)} · exported ${escapeHtml(readableTime(info.exportedAt))}</p>`;
 }
 
-function indexBody(collections: CollectionSource[], info: ViewerInfo): string {
+function indexBody(collections: CollectionSource[]): string {
   const rows = collections
     .map(
       (collection) =>
@@ -49,9 +49,8 @@ function indexBody(collections: CollectionSource[], info: ViewerInfo): string {
     .join('\n');
   return (
     `<table><tr><th>Collection</th><th>Items</th></tr>\n${rows}</table>\n` +
-    `<p><a href="${ERRORS_PAGE}">Items and media that could not be exported</a> · ` +
-    `the same data as JSON or CSV is in this export's other formats; <code>manifest.json</code> lists every file ` +
-    `with its checksum (exported ${escapeHtml(readableTime(info.exportedAt))}).</p>`
+    `<p><a href="${ERRORS_PAGE}">Items and media that could not be exported</a></p>\n` +
+    `<p class="meta"><code>manifest.json</code> lists every file of this export with its size and SHA-256.</p>`
   );
 }
 
@@ -108,12 +107,15 @@ async function* collectionPages(collection: CollectionSource, view: CollectionVi
 
 function card(item: SpooledItem, view: CollectionView, files: string[], note: string): string {
   const record = displayRecord(item);
-  const heading = text(view.title ? record[view.title] : undefined) ?? item.id;
+  const title = text(view.title ? record[view.title] : undefined);
+  const author = text(view.author ? record[view.author] : undefined);
+  // A comment has no title: its author heads the card instead of an id nobody reads.
+  const heading = title ?? author ?? item.id;
+  const byline = title !== undefined && author !== undefined ? `by ${escapeHtml(author)}` : '';
   const link = text(view.link ? record[view.link] : undefined);
   const date = text(view.date ? record[view.date] : undefined);
-  const author = text(view.author ? record[view.author] : undefined);
   const body = text(view.text ? record[view.text] : undefined);
-  const meta = [date ? `<time datetime="${escapeHtml(date)}">${escapeHtml(readableTime(date))}</time>` : '', author ? `by ${escapeHtml(author)}` : '']
+  const meta = [date ? `<time datetime="${escapeHtml(date)}">${escapeHtml(readableTime(date))}</time>` : '', byline]
     .filter(Boolean)
     .join(' · ');
   const mediaHtml = files

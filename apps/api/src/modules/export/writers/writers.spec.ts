@@ -193,7 +193,7 @@ describe('collection files in a ZIP', () => {
 
     const thread = readFileSync(join(out, 'html/comments-1.html'), 'utf8');
     const replies = thread.slice(thread.indexOf('id="item-c1"'), thread.indexOf('id="item-c2"'));
-    expect(replies).toMatch(/First![\s\S]*<div class="replies">[\s\S]*by Bob[\s\S]*Reply to Ann/);
+    expect(replies).toMatch(/<h2>Ann<\/h2>[\s\S]*First![\s\S]*<div class="replies">[\s\S]*<h2>Bob<\/h2>[\s\S]*Reply to Ann/);
 
     const errors = readFileSync(join(out, 'html/errors.html'), 'utf8');
     expect(errors).toContain('<td>videos</td><td>a2 (https://i.ytimg.com/x.jpg)</td><td>HTTP 404</td>');
