@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import request from 'supertest';
 import { FIXTURE, FixtureAdapter, PAGE_SIZE } from '../support/fixture-adapter';
 import { TestApp, startTestApp } from '../support/test-app';
 import { withArchive } from '../support/archive';
+import { launchChromium } from '../support/browser';
 import { ExportUser, finished, startExport, waitFor } from '../support/export-client';
 import { connectedUser } from './export-support';
 
@@ -92,7 +94,7 @@ describe('Export flow', () => {
       expect(archive.read('index.html')).toContain('html/posts-1.html');
       const page = archive.read('html/posts-1.html');
       expect(page).toContain('&lt;b&gt;bold&lt;/b&gt;');
-      expect(page.match(/<section class="item">/g)).toHaveLength(60);
+      expect(page.match(/<article class="card"/g)).toHaveLength(60);
       expect(page).not.toMatch(/<script|https?:\/\//);
       expect(JSON.parse(archive.read('manifest.json')).counts).toEqual({ posts: 60, photos: 0 });
     });
@@ -107,6 +109,10 @@ describe('Export flow', () => {
       expect(readFileSync(join(archive.dir, 'media/posts/posts-0-0.png'))).toEqual(PNG);
       const errors = JSON.parse(archive.read('errors.json')) as { collection: string; itemId: string; reason: string }[];
       expect(errors).toEqual([expect.objectContaining({ collection: 'posts', itemId: 'posts-3' })]);
+      // The manifest says what errors.json holds, so a gap is not hidden in a file nobody opens.
+      expect(archive.json<{ warnings: string[] }>('manifest.json').warnings).toEqual([
+        'posts: 1 media file could not be downloaded (see errors.json)',
+      ]);
     });
   });
 
@@ -115,7 +121,7 @@ describe('Export flow', () => {
     const id = await startExport(t, user, { format: 'html', options: { includeMedia: true } });
     expect((await waitFor(t, user, id, finished)).status).toBe('completed');
     await withArchive(t, user, id, (archive) => {
-      const sections = archive.read('html/posts-1.html').split('<section class="item">').slice(1);
+      const sections = archive.read('html/posts-1.html').split('<article class="card"').slice(1);
       expect(sections).toHaveLength(5);
       sections.forEach((section, index) => {
         const images = section.match(/<img src="([^"]+)"/g) ?? [];
@@ -123,6 +129,38 @@ describe('Export flow', () => {
         expect(images).toEqual(index === 3 ? [] : [`<img src="../media/posts/posts-${index}-0.png"`]);
       });
     });
+  });
+
+  it('opens the HTML viewer in a browser from the unpacked folder, with its images and no request leaving it', async () => {
+    fixture.reset({ totals: { posts: 5, photos: 0 }, mediaUrl: `http://127.0.0.1:${mediaPort}/img.png` });
+    const id = await startExport(t, user, { format: 'html', options: { includeMedia: true } });
+    expect((await waitFor(t, user, id, finished)).status).toBe('completed');
+    const chromium = await launchChromium();
+    try {
+      await withArchive(t, user, id, async (archive) => {
+        const page = await chromium.browser.newPage();
+        const requested: string[] = [];
+        page.on('request', (req) => requested.push(req.url()));
+        await page.goto(pathToFileURL(join(archive.dir, 'index.html')).href, { waitUntil: 'load' });
+        await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('a[href="html/posts-1.html"]')]);
+        const cards = await page.$$eval('article.card', (nodes) =>
+          nodes.map((node) => ({
+            title: node.querySelector('h2')?.textContent,
+            time: node.querySelector('time')?.textContent,
+            images: [...node.querySelectorAll('img')].map((img) => img.complete && img.naturalWidth > 0),
+          })),
+        );
+        expect(cards).toHaveLength(5);
+        expect(cards[0]).toEqual({ title: 'Item 0, "quoted" <b>bold</b>', time: '2024-01-01 00:00 UTC', images: [true] });
+        // posts-3's image failed to download: its card has none, and the errors page names it.
+        expect(cards.map((card) => card.images.length)).toEqual([1, 1, 1, 0, 1]);
+        await page.goto(pathToFileURL(join(archive.dir, 'html/errors.html')).href, { waitUntil: 'load' });
+        expect(await page.$eval('main', (node) => node.textContent)).toContain('posts-3');
+        expect(requested.filter((url) => !url.startsWith('file://'))).toEqual([]);
+      });
+    } finally {
+      await chromium.close();
+    }
   });
 
   it('refuses media from hosts outside MEDIA_ALLOWED_HOSTS', async () => {
@@ -138,7 +176,7 @@ describe('Export flow', () => {
   it('lists exports newest first with the spec pagination, and sums them up', async () => {
     await user.pace();
     const list = await request(t.url).get('/api/export?page=1&limit=2&status=completed').set(user.auth).expect(200);
-    expect(list.body.data.pagination).toEqual({ page: 1, limit: 2, total: 6, pages: 3 });
+    expect(list.body.data.pagination).toEqual({ page: 1, limit: 2, total: 7, pages: 4 });
     expect(list.body.data.exports).toHaveLength(2);
     expect(list.body.data.exports[0]).toEqual({
       id: expect.any(String),
@@ -153,7 +191,7 @@ describe('Export flow', () => {
     });
     await user.pace();
     const stats = await request(t.url).get('/api/export/stats/summary').set(user.auth).expect(200);
-    expect(stats.body.data).toMatchObject({ totalExports: 6, completedExports: 6, failedExports: 0, exportsByPlatform: { [FIXTURE]: 6 } });
+    expect(stats.body.data).toMatchObject({ totalExports: 7, completedExports: 7, failedExports: 0, exportsByPlatform: { [FIXTURE]: 7 } });
     expect(stats.body.data.totalBytesExported).toBeGreaterThan(0);
     expect(stats.body.data.totalDataExported).toMatch(/^\d+(\.\d)?(B|KB|MB)$/);
   });

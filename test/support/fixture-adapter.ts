@@ -35,6 +35,8 @@ export interface FixtureSettings {
  * real adapter.
  */
 export class FixtureAdapter extends PlatformAdapter {
+  override readonly views = { posts: { title: 'title', date: 'createdAt', text: 'text' } };
+
   readonly descriptor = {
     name: FIXTURE,
     displayName: 'Fixture',

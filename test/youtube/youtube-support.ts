@@ -183,9 +183,6 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** A CSV cell as the writer wrote it, without the quote that neutralises formula-like text (ids may start with '-'). */
-export const csvValue = (cell: string): string => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
-
 /** The ids an archive holds per collection, whatever its format. */
 export function archiveIds(archive: Archive, format: string, collection: string): string[] {
   if (format === 'json') return archive.json<{ id: string }[]>(`${collection}.json`).map((item) => item.id);
@@ -193,15 +190,16 @@ export function archiveIds(archive: Archive, format: string, collection: string)
     const [header, ...rows] = parseCsv(archive.read(`${collection}.csv`));
     const column = header.indexOf('id');
     if (column < 0) throw new Error(`${collection}.csv has no id column`);
-    return rows.map((row) => csvValue(row[column]));
+    // Ids are written byte-exact, even those that start with '-' (no formula guard on a plain token).
+    return rows.map((row) => row[column]);
   }
-  // The HTML viewer: one <section class="item"><h2>id</h2> per item, over pages html/<collection>-<n>.html.
+  // The HTML viewer: one <article class="card" … data-id="id"> per item, over pages html/<collection>-<n>.html.
   const pages = archive.files
     .filter((name) => new RegExp(`^html/${collection}-\\d+\\.html$`).test(name))
     .sort((a, b) => pageNumber(a) - pageNumber(b));
   const ids: string[] = [];
   for (const page of pages) {
-    for (const match of archive.read(page).matchAll(/<section class="item"><h2>([^<]*)<\/h2>/g)) ids.push(unescapeHtml(match[1]));
+    for (const match of archive.read(page).matchAll(/<article class="card" id="[^"]*" data-id="([^"]*)">/g)) ids.push(unescapeHtml(match[1]));
   }
   return ids;
 }

@@ -2,6 +2,7 @@
 export * from './adapter/account-info';
 export * from './adapter/call-context';
 export * from './adapter/collection';
+export * from './adapter/collection-view';
 export * from './adapter/credentials';
 export * from './adapter/platform-adapter';
 export * from './errors';

@@ -3,6 +3,7 @@ import { UnknownCollectionError } from '../errors';
 import type { AccountInfo } from './account-info';
 import type { PlatformCallContext } from './call-context';
 import type { CollectionPlan, Cursor, Page } from './collection';
+import type { CollectionViews } from './collection-view';
 import type { OAuthTokens } from './credentials';
 
 /** What an export with given options is expected to cost, from the platform's own counts. */
@@ -23,6 +24,9 @@ export interface ExportEstimate {
  */
 export abstract class PlatformAdapter {
   abstract readonly descriptor: PlatformDescriptor;
+
+  /** How the offline HTML viewer presents each collection's items; without it, items show as field lists. */
+  readonly views?: CollectionViews;
 
   /**
    * Checks the credentials against the platform and says whose they are. Used on connect and at the start

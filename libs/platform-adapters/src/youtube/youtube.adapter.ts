@@ -16,6 +16,7 @@ import { YouTubeApi } from './youtube-api';
 import { YouTubeExport } from './youtube-export';
 import { classifyYouTubeResponse } from './youtube-responses';
 import { YOUTUBE_DESCRIPTOR, YOUTUBE_READ_SCOPES, YOUTUBE_WATCH_URL } from './youtube.descriptor';
+import { YOUTUBE_VIEWS } from './youtube.views';
 
 /**
  * YouTube through the Data API v3 with Google OAuth: identity, refresh and revoke, and the export
@@ -24,6 +25,7 @@ import { YOUTUBE_DESCRIPTOR, YOUTUBE_READ_SCOPES, YOUTUBE_WATCH_URL } from './yo
 @Injectable()
 export class YouTubeAdapter extends PlatformAdapter {
   readonly descriptor = YOUTUBE_DESCRIPTOR;
+  override readonly views = YOUTUBE_VIEWS;
   private readonly client: PlatformHttpClient;
   private readonly api: YouTubeApi;
   private readonly google: GoogleOAuthClient;

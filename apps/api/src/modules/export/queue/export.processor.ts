@@ -145,6 +145,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
         folder,
         checkpoints: collected,
         warnings: row.warnings,
+        views: connection.adapter.views,
         manifest: {
           exportId: row.id,
           platform: row.platform,

@@ -1,10 +1,11 @@
 import type { ExportFormat } from '@app/contracts';
-import type { JsonObject } from '@app/platform-adapters';
+import type { CollectionViews, JsonObject } from '@app/platform-adapters';
 import type { ExportCheckpoint } from '../export-job.entity';
 import type { ExportErrorRecord, MediaRecord } from '../pipeline/media-fetcher';
 import type { SpooledItem } from '../pipeline/spooled-item';
 import type { WorkFolder } from '../pipeline/work-folder';
 import { CollectionSource, collectionFiles } from './collection-files';
+import { ErrorSummary } from './error-summary';
 import { ZipWriter } from './zip-writer';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
@@ -15,8 +16,10 @@ export interface ArchiveRequest {
   folder: WorkFolder;
   checkpoints: ExportCheckpoint[];
   /** Everything the manifest says besides counts and files: export id, platform, account, options. */
-  manifest: JsonObject & { platform: string };
+  manifest: JsonObject & { platform: string; completedAt: string; account?: { name?: string } };
   warnings: string[];
+  /** How the HTML viewer shows each collection (the adapter's views). */
+  views?: CollectionViews;
 }
 
 /**
@@ -37,8 +40,17 @@ export async function buildArchive(request: ArchiveRequest, signal: AbortSignal)
 
   const zip = new ZipWriter(request.target);
   try {
-    const title = `${request.manifest.platform} export`;
-    for await (const file of collectionFiles(request.format, sources, title)) {
+    const errorRecords = async function* (): AsyncGenerator<ExportErrorRecord> {
+      for (const checkpoint of checkpoints) yield* spool(checkpoint, 'errors').records<ExportErrorRecord>();
+    };
+    const viewer = {
+      platform: request.manifest.platform,
+      accountName: request.manifest.account?.name,
+      exportedAt: request.manifest.completedAt,
+      views: request.views,
+      errors: errorRecords,
+    };
+    for await (const file of collectionFiles(request.format, sources, viewer)) {
       signal.throwIfAborted();
       await zip.addText(file.name, file.content());
     }
@@ -48,13 +60,14 @@ export async function buildArchive(request: ArchiveRequest, signal: AbortSignal)
         await zip.addFile(record.name, record.file, true);
       }
     }
-    await zip.addText('errors.json', errorsJson(checkpoints.map((checkpoint) => spool(checkpoint, 'errors'))));
+    const summary = new ErrorSummary();
+    await zip.addText('errors.json', errorsJson(errorRecords(), summary));
     const manifest = {
       schemaVersion: MANIFEST_SCHEMA_VERSION,
       ...request.manifest,
       format: request.format,
       counts: Object.fromEntries(checkpoints.map((checkpoint) => [checkpoint.collection, checkpoint.itemCount])),
-      warnings: request.warnings,
+      warnings: [...request.warnings, ...summary.warnings()],
       files: zip.written.map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 })),
     };
     await zip.addText('manifest.json', single(`${JSON.stringify(manifest, null, 2)}\n`));
@@ -65,14 +78,13 @@ export async function buildArchive(request: ArchiveRequest, signal: AbortSignal)
   }
 }
 
-async function* errorsJson(spools: { records<T>(): AsyncGenerator<T> }[]): AsyncGenerator<string> {
+async function* errorsJson(records: AsyncIterable<ExportErrorRecord>, summary: ErrorSummary): AsyncGenerator<string> {
   let first = true;
   yield '[';
-  for (const errors of spools) {
-    for await (const record of errors.records<ExportErrorRecord>()) {
-      yield `${first ? '\n' : ',\n'}${JSON.stringify(record)}`;
-      first = false;
-    }
+  for await (const record of records) {
+    summary.add(record);
+    yield `${first ? '\n' : ',\n'}${JSON.stringify(record)}`;
+    first = false;
   }
   yield first ? ']\n' : '\n]\n';
 }

@@ -1,0 +1,12 @@
+import type { CollectionViews } from '../adapter/collection-view';
+
+/** Fields of the YouTube records (youtube-records.ts) the offline viewer shows on each card. */
+export const YOUTUBE_VIEWS: CollectionViews = {
+  profile: { title: 'title', date: 'publishedAt', text: 'description' },
+  videos: { title: 'title', date: 'publishedAt', text: 'description', link: 'url' },
+  playlists: { title: 'title', date: 'publishedAt', text: 'description' },
+  'playlist-items': { title: 'title', date: 'addedAt', text: 'description' },
+  // textDisplay is YouTube's HTML rendering; the viewer shows the plain textOriginal, escaped.
+  comments: { author: 'authorDisplayName', date: 'publishedAt', text: 'textOriginal', replyTo: 'parentId' },
+  subscriptions: { title: 'title', date: 'subscribedAt', text: 'description' },
+};
