@@ -34,5 +34,3 @@ export interface ExportEventMap {
 }
 
 export type ExportEventName = keyof ExportEventMap;
-
-export const EXPORT_EVENT_NAMES: readonly ExportEventName[] = ['export:progress', 'export:complete', 'export:failed', 'export:cancelled'];

@@ -7,10 +7,6 @@ export const PLATFORM_NAMES = ['youtube'] as const;
 
 export type PlatformName = (typeof PLATFORM_NAMES)[number];
 
-export function isPlatformName(value: string): value is PlatformName {
-  return (PLATFORM_NAMES as readonly string[]).includes(value);
-}
-
 /** Formats the export writers render a finished export into. */
 export const EXPORT_FORMATS = ['json', 'csv', 'html'] as const;
 

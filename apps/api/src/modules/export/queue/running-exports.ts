@@ -59,8 +59,4 @@ export class RunningExports {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-
-  get size(): number {
-    return this.running.size;
-  }
 }
