@@ -15,7 +15,6 @@ import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
 import { ExportModule } from './modules/export/export.module';
 import { HealthModule } from './modules/health/health.module';
 import { PlatformsModule } from './modules/platforms/platforms.module';
-import { platformAdaptersOptions } from './modules/platforms/platform-adapters.options';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 
@@ -32,7 +31,7 @@ export class AppModule implements NestModule {
         QueueModule,
         RateLimitModule,
         HealthModule,
-        PlatformAdaptersModule.forRoot(platformAdaptersOptions(config)),
+        PlatformAdaptersModule.forRoot({ settings: config.platformSettings }),
         AuthModule,
         PlatformsModule,
         ExportModule.forRole(config.role),

@@ -1,7 +1,7 @@
 import { CredentialsRejectedError } from '../errors';
 import { GoogleOAuthClient } from '../google/google-oauth.client';
 import { FakeGoogle } from '../../test/fake-google';
-import { fakeGoogleOptions } from '../../test/options';
+import { FAST_HTTP, fakeGoogleSettings, youtubeSlices } from '../../test/options';
 import { testContext } from '../../test/test-context';
 import type { OAuthTokens } from '../adapter/credentials';
 import { PlatformHttpClientFactory } from './platform-http-client.factory';
@@ -15,12 +15,12 @@ describe('single-flight token refresh', () => {
 
   beforeEach(async () => {
     google = await FakeGoogle.start();
-    const options = fakeGoogleOptions(google);
-    const factory = new PlatformHttpClientFactory(options);
-    const oauth = new GoogleOAuthClient('youtube', options.google, factory);
+    const { youtube } = youtubeSlices(fakeGoogleSettings(google));
+    const factory = new PlatformHttpClientFactory(FAST_HTTP);
+    const oauth = new GoogleOAuthClient('youtube', youtube.google, factory);
     api = factory.create({
       platform: 'youtube',
-      baseUrl: options.youtube.apiUrl,
+      baseUrl: youtube.apiUrl,
       refresh: (tokens, signal) => oauth.refresh(tokens, signal),
     });
   });

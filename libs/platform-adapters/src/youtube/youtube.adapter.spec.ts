@@ -4,12 +4,10 @@ import {
   ProviderNotConfiguredError,
   QuotaExceededError,
 } from '../errors';
-import { PlatformHttpClientFactory } from '../http/platform-http-client.factory';
-import type { PlatformAdaptersOptions } from '../platform-adapters.options';
 import { nextMidnight } from '../time/zoned-midnight';
 import { FakeGoogle, googleError, READONLY } from '../../test/fake-google';
 import { sendJson } from '../../test/local-server';
-import { fakeGoogleOptions } from '../../test/options';
+import { fakeGoogleSettings, youtubeAdapter } from '../../test/options';
 import { testContext } from '../../test/test-context';
 import { YouTubeAdapter } from './youtube.adapter';
 
@@ -17,11 +15,11 @@ describe('YouTubeAdapter', () => {
   let google: FakeGoogle;
   let adapter: YouTubeAdapter;
 
-  const adapterWith = (options: PlatformAdaptersOptions) => new YouTubeAdapter(options, new PlatformHttpClientFactory(options));
+  const adapterWith = youtubeAdapter;
 
   beforeEach(async () => {
     google = await FakeGoogle.start();
-    adapter = adapterWith(fakeGoogleOptions(google));
+    adapter = adapterWith(fakeGoogleSettings(google));
   });
 
   afterEach(() => google.close());
@@ -137,14 +135,14 @@ describe('YouTubeAdapter', () => {
     });
 
     it('needs GOOGLE_CLIENT_ID to check the audience, and says so before calling Google', async () => {
-      const unconfigured = adapterWith(fakeGoogleOptions(google, { clientId: undefined, clientSecret: undefined }));
+      const unconfigured = adapterWith(fakeGoogleSettings(google, { GOOGLE_CLIENT_ID: undefined, GOOGLE_CLIENT_SECRET: undefined }));
       const { ctx } = testContext({ kind: 'oauth', accessToken: 'T1' });
       await expect(unconfigured.verifyCredentials(ctx)).rejects.toBeInstanceOf(ProviderNotConfiguredError);
       expect(google.requests).toHaveLength(0);
     });
 
     it('refuses session cookies', async () => {
-      const { ctx } = testContext({ kind: 'cookies', cookies: { sessionid: 'x' } });
+      const { ctx } = testContext({ kind: 'cookies', cookies: [{ name: 'sessionid', value: 'x' }] });
       await expect(adapter.verifyCredentials(ctx)).rejects.toMatchObject({ reason: 'wrong_kind' });
     });
   });
@@ -185,7 +183,7 @@ describe('YouTubeAdapter', () => {
     });
 
     it('turns a refused client into ProviderNotConfiguredError', async () => {
-      const misconfigured = adapterWith(fakeGoogleOptions(google, { clientSecret: 'wrong' }));
+      const misconfigured = adapterWith(fakeGoogleSettings(google, { GOOGLE_CLIENT_SECRET: 'wrong' }));
       google.refreshTokens.add('R1');
       await expect(misconfigured.refresh({ kind: 'oauth', accessToken: 'T1', refreshToken: 'R1' })).rejects.toBeInstanceOf(ProviderNotConfiguredError);
     });

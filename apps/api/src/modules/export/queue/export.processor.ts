@@ -6,11 +6,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ErrorCode } from '@app/contracts';
 import {
   CredentialsRejectedError,
-  MediaDownloader,
+  MediaFetcher,
   PlatformError,
   QuotaExceededError,
   RateLimitedError,
-  VideoFileDownloader,
 } from '@app/platform-adapters';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -25,7 +24,6 @@ import { ProgressThrottle } from '../events/progress-throttle';
 import { plannedCollections } from '../export.service';
 import { CheckpointStore, StaleAttemptError } from '../pipeline/checkpoint-store';
 import { ExportPipeline } from '../pipeline/export-pipeline';
-import type { MediaFetcher } from '../pipeline/media-fetcher';
 import { WorkFolder } from '../pipeline/work-folder';
 import { buildArchive } from '../writers/archive-builder';
 import { EXPORT_QUEUE, ExportJobData } from './export-queue';
@@ -45,8 +43,6 @@ import { ExportStopped, RunningExports } from './running-exports';
 @Processor(EXPORT_QUEUE, { concurrency: 2, drainDelay: 1, lockDuration: 15_000, stalledInterval: 5_000 })
 export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(ExportProcessor.name);
-  private readonly media: MediaFetcher;
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @InjectConfig() private readonly config: AppConfig,
@@ -54,14 +50,9 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     private readonly checkpoints: CheckpointStore,
     private readonly events: ExportEventBus,
     private readonly running: RunningExports,
-    downloader: MediaDownloader,
-    videos: VideoFileDownloader,
+    private readonly media: MediaFetcher,
   ) {
     super();
-    this.media = {
-      fetch: (ref, destination, signal) =>
-        ref.via === 'ytdlp' ? videos.download({ url: ref.url, destination, signal }) : downloader.download({ url: ref.url, destination, signal }),
-    };
   }
 
   onModuleInit(): void {
