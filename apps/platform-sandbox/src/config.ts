@@ -14,6 +14,7 @@ export interface SandboxOptions {
   accounts?: AccountSpec[];
   /** Registered OAuth clients; default one client that accepts loopback redirect URIs. */
   clients?: OAuthClientSpec[];
+  /** YouTube's quota (the platforms' own stand-ins bring their own options). */
   quota?: {
     /** Units per day per bucket; Google's default is 10,000. */
     dailyLimit?: number;

@@ -73,7 +73,7 @@ const ROUTES: AdminRoute[] = [
   { method: 'POST', path: /^\/clock$/, handler: (a, body) => a.setClock(body) },
   { method: 'DELETE', path: /^\/clock$/, handler: (a) => a.resetClock() },
 
-  { method: 'GET', path: /^\/quota$/, handler: (a) => a.quota() },
+  { method: 'GET', path: /^\/quota$/, handler: (a, _b, _p, q) => a.quota(q.get('platform') ?? undefined) },
   { method: 'POST', path: /^\/quota$/, handler: (a, body) => a.setQuota(body) },
 
   {
