@@ -1,3 +1,4 @@
+import type { RunningSandbox } from '../../../apps/platform-sandbox/src';
 import { PlatformHttpClientFactory } from '../src/http/platform-http-client.factory';
 import type { HttpPolicy } from '../src/http/http-policy';
 import type { MediaOptions } from '../src/media/media.options';
@@ -5,7 +6,6 @@ import { resolvePlatformSettings } from '../src/settings/platform-settings';
 import type { PlatformSettings } from '../src/settings/settings-reader';
 import { YouTubeAdapter } from '../src/youtube/youtube.adapter';
 import type { YouTubeOptions } from '../src/youtube/youtube.options';
-import { CLIENT_ID, CLIENT_SECRET, type FakeGoogle } from './fake-google';
 
 /** Short backoffs, so retries do not slow the suites down. */
 export const FAST_HTTP: Partial<HttpPolicy> = { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 10_000 };
@@ -21,14 +21,7 @@ export function youtubeAdapter(settings: PlatformSettings, http: Partial<HttpPol
   return new YouTubeAdapter(youtubeSlices(settings).youtube, new PlatformHttpClientFactory(http));
 }
 
-/** Settings pointing every Google URL at a FakeGoogle. */
-export function fakeGoogleSettings(google: FakeGoogle, overrides: PlatformSettings = {}): PlatformSettings {
-  return {
-    YOUTUBE_API_URL: `${google.origin}/youtube/v3`,
-    GOOGLE_CLIENT_ID: CLIENT_ID,
-    GOOGLE_CLIENT_SECRET: CLIENT_SECRET,
-    GOOGLE_TOKEN_URL: `${google.origin}/token`,
-    GOOGLE_REVOKE_URL: `${google.origin}/revoke`,
-    ...overrides,
-  };
+/** The platform sandbox's settings (Google's endpoints, the Data API, its media host and watch page). */
+export function sandboxSettings(sandbox: RunningSandbox, overrides: PlatformSettings = {}): PlatformSettings {
+  return { ...sandbox.env, YOUTUBE_WATCH_URL: `${sandbox.url}/watch`, ...overrides };
 }

@@ -4,7 +4,7 @@ import type { PlatformCallContext } from '../adapter/call-context';
 import type { CollectionPlan, Cursor, ExportItem, Page } from '../adapter/collection';
 import { InvalidCursorError, MalformedResponseError, QuotaExceededError } from '../errors';
 import { nextMidnight } from '../time/zoned-midnight';
-import { youtubeAdapter } from '../../test/options';
+import { sandboxSettings, youtubeAdapter } from '../../test/options';
 import { testContext } from '../../test/test-context';
 import { YouTubeAdapter } from './youtube.adapter';
 
@@ -23,7 +23,7 @@ describe('YouTube export collections (platform sandbox)', () => {
   afterAll(() => sandbox.close());
   beforeEach(() => sandbox.admin.reset());
 
-  const newAdapter = () => youtubeAdapter({ ...sandbox.env, YOUTUBE_WATCH_URL: `${sandbox.url}/watch` });
+  const newAdapter = () => youtubeAdapter(sandboxSettings(sandbox));
 
   /** A connection to a sandbox account, its quota charges recorded. */
   function connect(account: string) {
