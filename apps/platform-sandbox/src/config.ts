@@ -1,4 +1,4 @@
-import { AccountSpec, DEFAULT_ACCOUNTS } from './synthetic/account';
+import { AccountSpec, DEFAULT_ACCOUNTS } from './accounts';
 import { DEFAULT_CLIENT, OAuthClientSpec } from './google/clients';
 import type { QuotaScope } from './state/quota';
 

@@ -3,6 +3,7 @@ import type { Reply } from './http/reply';
 import type { ResolvedOptions } from './config';
 import type { Route } from './server/call';
 import type { QuotaScope } from './state/quota';
+import type { Account } from './synthetic/account';
 
 /**
  * One platform the sandbox stands in for, from its own folder. The core (server, admin API, clock,
@@ -22,4 +23,6 @@ export interface SandboxPlatform {
   internalError(): Reply;
   /** Platforms that bill requests: how their ledger forgets (QuotaWindow), its default limit and who it bills. */
   quota?: (options: ResolvedOptions) => { window: QuotaWindow; defaultLimit: number; scope: QuotaScope };
+  /** Builds and checks the platform's part of a new account (throws AccountError), so a bad spec is refused when added. */
+  prepareAccount?: (account: Account) => void;
 }

@@ -6,7 +6,10 @@ import type { ConsentSettings, SandboxState } from '../server/state';
 import { FaultRule, FaultSpec, LatencySpec } from '../state/faults';
 import type { QuotaLedger, QuotaStatus } from '../state/quota';
 import type { LogEntry } from '../state/request-log';
-import type { Account, AccountSpec } from '../synthetic/account';
+import type { AccountSpec } from '../accounts';
+import { googleSubOf } from '../google/identity';
+import type { Account } from '../synthetic/account';
+import { youtubeOf } from '../youtube/youtube-account';
 import { YOUTUBE_UNIT_COSTS } from '../youtube/routes';
 
 /** A mistake in an admin request: answered 400 (or 404 for `notFound`). */
@@ -161,23 +164,24 @@ export class SandboxAdmin {
   }
 
   private summarise(account: Account): AccountSummary {
-    const channel = account.channel;
+    const youtube = youtubeOf(account);
+    const channel = youtube.channel;
     return {
       key: account.key,
       seed: account.seedText,
-      sub: account.sub,
+      sub: googleSubOf(account),
       email: account.email,
       name: account.name,
       hasChannel: channel !== null,
       channelId: channel?.id ?? null,
       handle: channel ? `@${channel.params.handle}` : null,
       uploadsPlaylistId: channel?.uploadsId ?? null,
-      likesPlaylistId: account.likesPlaylistId,
+      likesPlaylistId: youtube.likesPlaylistId,
       videos: channel?.videoCount ?? 0,
       uploadsListed: channel?.uploadsListed ?? 0,
-      playlists: account.playlists.map((p) => ({ id: p.id, size: p.size, privacy: p.privacy })),
-      likes: channel ? account.likes : 0,
-      subscriptions: channel ? account.subscriptions : 0,
+      playlists: youtube.playlists.map((p) => ({ id: p.id, size: p.size, privacy: p.privacy })),
+      likes: channel ? youtube.likes : 0,
+      subscriptions: channel ? youtube.subscriptions : 0,
       commentThreads: channel?.threadsTotal() ?? 0,
       sampleVideoIds: channel ? Array.from({ length: Math.min(3, channel.videoCount) }, (_, i) => channel.videoId(i)) : [],
       quota: this.state.quotaOf().status(account.key, this.state.now()),

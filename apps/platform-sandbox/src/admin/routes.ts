@@ -3,7 +3,7 @@ import { BadBodyError, BodyTooLargeError, RequestContext } from '../http/context
 import { Reply, plainJsonReply } from '../http/reply';
 import type { OAuthClientSpec } from '../google/clients';
 import type { FaultSpec, LatencySpec } from '../state/faults';
-import type { AccountSpec } from '../synthetic/account';
+import type { AccountSpec } from '../accounts';
 import { AdminError, IssueTokensRequest, SandboxAdmin } from './admin';
 
 export const ADMIN_PREFIX = '/__admin';

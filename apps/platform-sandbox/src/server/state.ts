@@ -21,7 +21,7 @@ export interface ConsentSettings {
 /** All mutable state of one sandbox. */
 export class SandboxState {
   readonly clock = new Clock();
-  readonly universe = new Universe();
+  readonly universe = new Universe(SANDBOX_PLATFORMS.flatMap((platform) => (platform.prepareAccount ? [platform.prepareAccount] : [])));
   readonly clients = new Map<string, OAuthClient>();
   readonly tokens = new TokenStore();
   /** A ledger per platform that bills requests, each over its own QuotaWindow. */

@@ -4,6 +4,7 @@ import { googleInternalError } from '../google/platform';
 import type { SandboxPlatform } from '../platform';
 import { YOUTUBE_MEDIA_ROUTES } from './media-routes';
 import { YOUTUBE_PREFIX, YOUTUBE_ROUTES } from './routes';
+import { youtubeOf } from './youtube-account';
 
 /** The YouTube Data API v3, its CDN and watch pages; quota in units per Pacific day. */
 export const YOUTUBE_SANDBOX: SandboxPlatform = {
@@ -12,5 +13,6 @@ export const YOUTUBE_SANDBOX: SandboxPlatform = {
   prefixes: [`${YOUTUBE_PREFIX}/`, '/vi/', '/ytc/', '/media/', '/embed/'],
   notFound: googleNotFoundPage,
   internalError: googleInternalError,
+  prepareAccount: (account) => void youtubeOf(account),
   quota: (options) => ({ window: PACIFIC_DAY, defaultLimit: options.dailyLimit, scope: options.quotaScope }),
 };
