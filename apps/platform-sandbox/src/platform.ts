@@ -2,6 +2,7 @@ import type { QuotaWindow } from './core/quota-window';
 import type { Reply } from './http/reply';
 import type { ResolvedOptions } from './config';
 import type { Route } from './server/call';
+import type { StatusReply } from './state/faults';
 import type { QuotaScope } from './state/quota';
 import type { Account } from './synthetic/account';
 
@@ -21,6 +22,8 @@ export interface SandboxPlatform {
   notFound(path: string): Reply;
   /** What the platform answers when a handler fails. */
   internalError(): Reply;
+  /** The error shapes of its routes' surfaces (Route.surface), for faults that answer with a status. */
+  faultReplies?: Record<string, StatusReply>;
   /** Platforms that bill requests: how their ledger forgets (QuotaWindow), its default limit and who it bills. */
   quota?: (options: ResolvedOptions) => { window: QuotaWindow; defaultLimit: number; scope: QuotaScope };
   /** Builds and checks the platform's part of a new account (throws AccountError), so a bad spec is refused when added. */

@@ -1,3 +1,5 @@
+import { jsonReply } from '../http/reply';
+import { httpStatusText } from '../http/status-text';
 import { googleError, googleNotFoundPage } from './api-error';
 import { OAUTH_ROUTES } from './routes';
 import type { SandboxPlatform } from '../platform';
@@ -9,6 +11,14 @@ export const GOOGLE_SANDBOX: SandboxPlatform = {
   prefixes: ['/o/oauth2/', '/oauth2/', '/v1/', '/.well-known/'],
   notFound: googleNotFoundPage,
   internalError: googleInternalError,
+  faultReplies: {
+    // RFC 6749 §5.2 errors, with the code a client would get for that status.
+    oauth: (status, reason, message) => {
+      const error =
+        reason ?? (status === 400 ? 'invalid_grant' : status === 401 ? 'invalid_client' : status >= 500 || status === 429 ? 'temporarily_unavailable' : 'invalid_request');
+      return jsonReply(status, { error, error_description: message ?? httpStatusText(status) });
+    },
+  },
 };
 
 export function googleInternalError() {

@@ -3,7 +3,7 @@ import { ADMIN_PREFIX, handleAdmin } from '../admin/routes';
 import { SandboxAdmin } from '../admin/admin';
 import { BadBodyError, BodyTooLargeError, RequestContext } from '../http/context';
 import { Reply, htmlReply, jsonReply, plainJsonReply, sendReply } from '../http/reply';
-import { RequestDescriptor, faultLabel, isPreHandler, preHandlerReply, transformReply } from '../state/faults';
+import { CORE_SURFACES, RequestDescriptor, StatusReply, faultLabel, isPreHandler, preHandlerReply, transformReply } from '../state/faults';
 import { loggableQuery } from '../state/request-log';
 import { pageNumber } from '../youtube/paging';
 import type { SandboxPlatform } from '../platform';
@@ -27,6 +27,10 @@ function platformOfPath(path: string): SandboxPlatform | undefined {
   }
   return best?.platform;
 }
+
+const SURFACES = new Map<string, StatusReply>(
+  [CORE_SURFACES, ...SANDBOX_PLATFORMS.map((platform) => platform.faultReplies ?? {})].flatMap((replies) => Object.entries(replies)),
+);
 
 const PLAIN_NOT_FOUND: Reply = { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: { type: 'text', value: 'Not Found' } };
 const notFoundPage = (path: string): Reply => platformOfPath(path)?.notFound(path) ?? PLAIN_NOT_FOUND;
@@ -76,6 +80,7 @@ export function createSandboxServer(state: SandboxState, admin: SandboxAdmin): S
       page: route.defaultPageSize ? pageNumber(ctx.query, route.defaultPageSize) : null,
       query: ctx.query,
       surface: route.surface,
+      statusReply: SURFACES.get(route.surface) ?? CORE_SURFACES.media,
     };
     const delay = state.latency.delayFor(descriptor);
     if (delay > 0) await sleep(delay);

@@ -1,5 +1,5 @@
 import { PACIFIC_DAY } from '../core/quota-window';
-import { googleNotFoundPage } from '../google/api-error';
+import { faultError, googleNotFoundPage } from '../google/api-error';
 import { googleInternalError } from '../google/platform';
 import type { SandboxPlatform } from '../platform';
 import { YOUTUBE_MEDIA_ROUTES } from './media-routes';
@@ -13,6 +13,7 @@ export const YOUTUBE_SANDBOX: SandboxPlatform = {
   prefixes: [`${YOUTUBE_PREFIX}/`, '/vi/', '/ytc/', '/media/', '/embed/'],
   notFound: googleNotFoundPage,
   internalError: googleInternalError,
+  faultReplies: { youtube: faultError },
   prepareAccount: (account) => void youtubeOf(account),
   quota: (options) => ({ window: PACIFIC_DAY, defaultLimit: options.dailyLimit, scope: options.quotaScope }),
 };
