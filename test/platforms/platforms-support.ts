@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { startSandbox } from '../../apps/platform-sandbox/src';
@@ -6,7 +5,7 @@ import type { RunningSandbox, SandboxOptions } from '../../apps/platform-sandbox
 import { PlatformConnection } from '../../apps/api/src/modules/platforms/platform-connection.entity';
 import { ConnectionVault } from '../../apps/api/src/modules/platforms/vault/connection-vault';
 import type { PlatformCredentials } from '@app/platform-adapters';
-import { database } from '../support/auth-helpers';
+import { database, registerUser, uniqueEmail } from '../support/auth-helpers';
 import type { Session } from '../support/auth-helpers';
 import { freePort } from '../support/redis-server';
 import { serverMode, startTestApp } from '../support/test-app';
@@ -65,19 +64,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 }
 
-let addressBase: number | undefined;
-let addresses = 0;
-
-/**
- * A client address of its own, sent as X-Forwarded-For (the apps trust one proxy hop). The second
- * octet is random per test process: suites running side by side in server mode share the rate-limit
- * counters in Redis, and must not share addresses.
- */
-export function clientAddress(): string {
-  addressBase ??= randomInt(1, 255);
-  addresses += 1;
-  return `10.${addressBase}.${(addresses >> 8) & 255}.${addresses & 255}`;
-}
+/** A client address of its own, sent as X-Forwarded-For (the apps trust one proxy hop). */
+export { newAddress as clientAddress } from '../support/auth-helpers';
 
 export interface User {
   session: Session;
@@ -86,12 +74,7 @@ export interface User {
 
 /** Registers a user from an address of its own (the auth tier allows 5 requests per second per address). */
 export async function newUser(t: TestApp): Promise<User> {
-  const res = await request(t.url)
-    .post('/api/auth/register')
-    .set('X-Forwarded-For', clientAddress())
-    .send({ email: `platforms-${randomInt(1e9)}@example.com`, password: 'correct horse battery', name: 'Platform Tester' });
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
-  const session = (res.body as { data: Session }).data;
+  const { session } = await registerUser(t, { email: uniqueEmail('platforms'), name: 'Platform Tester' });
   return { session, auth: { Authorization: `Bearer ${session.token}` } };
 }
 

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
+import { parseCsv } from './csv';
 
 /** A downloaded export archive, checked with `unzip -t` and unpacked into a temporary folder. */
 export interface Archive {
@@ -103,3 +104,45 @@ export function listFiles(dir: string, prefix = ''): string[] {
   return out.sort();
 }
 
+/** manifest.json of an export archive, for any platform. */
+export interface Manifest {
+  schemaVersion: number;
+  platform: string;
+  account: { id: string; name: string };
+  format: string;
+  counts: Record<string, number>;
+  warnings: string[];
+  files: { name: string; bytes: number; sha256: string }[];
+}
+
+/** The ids an archive holds per collection, whatever its format. */
+export function archiveIds(archive: Archive, format: string, collection: string): string[] {
+  if (format === 'json') return archive.json<{ id: string }[]>(`${collection}.json`).map((item) => item.id);
+  if (format === 'csv') {
+    const [header, ...rows] = parseCsv(archive.read(`${collection}.csv`));
+    const column = header.indexOf('id');
+    if (column < 0) throw new Error(`${collection}.csv has no id column`);
+    // Ids are written byte-exact, even those that start with '-' (no formula guard on a plain token).
+    return rows.map((row) => row[column]);
+  }
+  // The HTML viewer: one <article class="card" … data-id="id"> per item, over pages html/<collection>-<n>.html.
+  const pages = archive.files
+    .filter((name) => new RegExp(`^html/${collection}-\\d+\\.html$`).test(name))
+    .sort((a, b) => pageNumber(a) - pageNumber(b));
+  const ids: string[] = [];
+  for (const page of pages) {
+    for (const match of archive.read(page).matchAll(/<article class="card" id="[^"]*" data-id="([^"]*)">/g)) ids.push(unescapeHtml(match[1]));
+  }
+  return ids;
+}
+
+const pageNumber = (name: string): number => Number(/-(\d+)\.html$/.exec(name)?.[1] ?? 0);
+
+function unescapeHtml(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}

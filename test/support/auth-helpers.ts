@@ -1,18 +1,21 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, randomInt, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { TestApp } from './test-app';
 
+// The second octet is random per test process: suites running side by side in server mode share the
+// rate-limit counters in Redis, and must not share addresses.
+const addressBase = randomInt(1, 255);
 let addresses = 0;
 
 /**
  * A client address of its own, sent as X-Forwarded-For. Only apps started with TRUST_PROXY=1 honour
  * it: each simulated client then has its own budget under the 5 requests/second auth limit, as
- * distinct real clients would.
+ * distinct real clients would. The one address helper of the suites.
  */
 export function newAddress(): string {
   addresses += 1;
-  return `10.${(addresses >> 16) & 255}.${(addresses >> 8) & 255}.${addresses & 255}`;
+  return `10.${addressBase}.${(addresses >> 8) & 255}.${addresses & 255}`;
 }
 
 export const uniqueEmail = (prefix = 'user'): string => `${prefix}-${randomUUID().slice(0, 8)}@example.com`;

@@ -12,18 +12,17 @@ import {
   AccountIds,
   COLLECTIONS,
   Collection,
-  Manifest,
   apiCalls,
   collectionOf,
   connectYouTube,
-  duplicates,
   expectJsonArchiveHolds,
   freshAccount,
   pageKey,
-  serialiseServerMode,
   servedPages,
-  sorted,
 } from './youtube-support';
+import { Manifest } from '../support/archive';
+import { duplicates, sorted } from '../support/ids';
+import { serialiseServerMode } from '../support/server-mode';
 
 const root = join(__dirname, '../..');
 

@@ -9,9 +9,7 @@ import type { TestApp } from '../support/test-app';
 import {
   AccountIds,
   COLLECTIONS,
-  Manifest,
   apiCalls,
-  archiveIds,
   connectYouTube,
   count,
   expectEveryItemOnce,
@@ -22,6 +20,7 @@ import {
   unitsToday,
   youtubeStatus,
 } from './youtube-support';
+import { Manifest, archiveIds } from '../support/archive';
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 

@@ -6,9 +6,7 @@ import { ExportState, completed, startExport, waitFor } from '../support/export-
 import type { TestApp } from '../support/test-app';
 import {
   COLLECTIONS,
-  Manifest,
   apiCalls,
-  archiveIds,
   connectYouTube,
   count,
   expectJsonArchiveHolds,
@@ -22,6 +20,7 @@ import {
   unitsToday,
   youtubeStatus,
 } from './youtube-support';
+import { Manifest, archiveIds } from '../support/archive';
 
 /** 1 + 2·⌈N/50⌉: channels.list, then one playlistItems.list page and one videos.list per 50 uploads. */
 const videosUnits = (videos: number): number => 1 + 2 * Math.ceil(videos / 50);

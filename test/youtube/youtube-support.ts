@@ -1,15 +1,13 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { AccountSpec, LogEntry, RunningSandbox } from '../../apps/platform-sandbox/src';
-import { withArchive } from '../support/archive';
-import type { Archive } from '../support/archive';
+import { archiveIds, withArchive } from '../support/archive';
+import type { Archive, Manifest } from '../support/archive';
 import { registerUser, uniqueEmail } from '../support/auth-helpers';
 import type { ExportCaller, ExportUser, Service } from '../support/export-client';
-import { pacer, sleep } from '../support/pacing';
+import { duplicates, sorted } from '../support/ids';
+import { pacer } from '../support/pacing';
+import { serialiseServerMode } from '../support/server-mode';
 import { startTestApp } from '../support/test-app';
 import type { TestApp, TestEnv } from '../support/test-app';
 
@@ -18,47 +16,6 @@ import type { TestApp, TestEnv } from '../support/test-app';
 export interface YouTubeUser extends ExportUser {
   /** The sandbox account whose channel is connected. */
   account: string;
-}
-
-/**
- * In server mode every app of these suites shares one Redis database, and the export queue's name with
- * it: two suites running at once in parallel Jest workers would take each other's jobs (and a starting
- * app empties the database). So the suites take turns, through a lock directory named after REDIS_URL.
- * A lock left by a dead process is taken over. Embedded mode needs no turns: each app has its own PGlite.
- */
-export async function serialiseServerMode(timeoutMs = 600_000): Promise<() => void> {
-  const redisUrl = process.env.REDIS_URL;
-  if (!redisUrl) return () => undefined;
-  const lock = join(tmpdir(), `star-export-youtube-${createHash('sha256').update(redisUrl).digest('hex').slice(0, 16)}.lock`);
-  const owner = join(lock, 'pid');
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      writeFileSync(owner, String(process.pid));
-      return () => rmSync(lock, { recursive: true, force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    let pid = 0;
-    try {
-      pid = Number(readFileSync(owner, 'utf8'));
-    } catch {
-      // Just created, pid not written yet.
-    }
-    if (pid > 0 && !processAlive(pid)) rmSync(lock, { recursive: true, force: true });
-    else if (Date.now() > deadline) throw new Error(`another YouTube suite held ${lock} for ${timeoutMs} ms`);
-    else await sleep(250);
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The sandbox and an app that calls it for Google and YouTube. */
@@ -129,90 +86,6 @@ export async function youtubeStatus(service: Service, user: ExportCaller): Promi
   await user.pace();
   const res = await request(service.url).get('/api/platforms/youtube/status').set(user.auth).expect(200);
   return (res.body as { data: { connected: boolean; quotaUsage: QuotaUsage } }).data;
-}
-
-// ---- archives ----------------------------------------------------------------------------------
-
-export interface Manifest {
-  schemaVersion: number;
-  platform: string;
-  account: { id: string; name: string };
-  format: string;
-  counts: Record<string, number>;
-  warnings: string[];
-  files: { name: string; bytes: number; sha256: string }[];
-}
-
-/** RFC 4180: quoted fields with doubled quotes, CRLF (or LF) between records, a leading BOM skipped. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (; i < text.length; i += 1) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (char === '"') {
-        quoted = false;
-      } else {
-        field += char;
-      }
-    } else if (char === '"') {
-      quoted = true;
-    } else if (char === ',') {
-      row.push(field);
-      field = '';
-    } else if (char === '\r' || char === '\n') {
-      if (char === '\r' && text[i + 1] === '\n') i += 1;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else {
-      field += char;
-    }
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
-/** The ids an archive holds per collection, whatever its format. */
-export function archiveIds(archive: Archive, format: string, collection: string): string[] {
-  if (format === 'json') return archive.json<{ id: string }[]>(`${collection}.json`).map((item) => item.id);
-  if (format === 'csv') {
-    const [header, ...rows] = parseCsv(archive.read(`${collection}.csv`));
-    const column = header.indexOf('id');
-    if (column < 0) throw new Error(`${collection}.csv has no id column`);
-    // Ids are written byte-exact, even those that start with '-' (no formula guard on a plain token).
-    return rows.map((row) => row[column]);
-  }
-  // The HTML viewer: one <article class="card" … data-id="id"> per item, over pages html/<collection>-<n>.html.
-  const pages = archive.files
-    .filter((name) => new RegExp(`^html/${collection}-\\d+\\.html$`).test(name))
-    .sort((a, b) => pageNumber(a) - pageNumber(b));
-  const ids: string[] = [];
-  for (const page of pages) {
-    for (const match of archive.read(page).matchAll(/<article class="card" id="[^"]*" data-id="([^"]*)">/g)) ids.push(unescapeHtml(match[1]));
-  }
-  return ids;
-}
-
-const pageNumber = (name: string): number => Number(/-(\d+)\.html$/.exec(name)?.[1] ?? 0);
-
-function unescapeHtml(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
 }
 
 // ---- the sandbox as the oracle -----------------------------------------------------------------
@@ -413,11 +286,3 @@ export function collectionOf(entry: LogEntry): string {
   }
 }
 
-export function duplicates<T>(values: T[]): T[] {
-  const seen = new Set<T>();
-  const twice = new Set<T>();
-  for (const value of values) (seen.has(value) ? twice : seen).add(value);
-  return [...twice];
-}
-
-export const sorted = (values: string[]): string[] => [...values].sort();

@@ -14,7 +14,7 @@ import { ConnectedPlatformsBinding } from './connected-platforms.binding';
 import { AuthModule, JwtAuthGuard } from './modules/auth';
 import { ExportModule } from './modules/export';
 import { HealthModule } from './modules/health';
-import { PlatformsModule, platformAdaptersOptions } from './modules/platforms';
+import { PlatformsModule } from './modules/platforms';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 
@@ -31,7 +31,7 @@ export class AppModule implements NestModule {
         QueueModule,
         RateLimitModule,
         HealthModule,
-        PlatformAdaptersModule.forRoot(platformAdaptersOptions(config)),
+        PlatformAdaptersModule.forRoot({ settings: config.platformSettings }),
         AuthModule,
         PlatformsModule,
         ConnectedPlatformsBinding,

@@ -1,4 +1,4 @@
-import { AccountSpec, DEFAULT_ACCOUNTS } from './synthetic/account';
+import { AccountSpec, DEFAULT_ACCOUNTS } from './accounts';
 import { DEFAULT_CLIENT, OAuthClientSpec } from './google/clients';
 import type { QuotaScope } from './state/quota';
 
@@ -14,6 +14,7 @@ export interface SandboxOptions {
   accounts?: AccountSpec[];
   /** Registered OAuth clients; default one client that accepts loopback redirect URIs. */
   clients?: OAuthClientSpec[];
+  /** YouTube's quota (the platforms' own stand-ins bring their own options). */
   quota?: {
     /** Units per day per bucket; Google's default is 10,000. */
     dailyLimit?: number;

@@ -236,7 +236,9 @@ export type MediaRefusal =
   | 'too_many_redirects'
   | 'insecure_redirect'
   /** Not a watch page of one video under the configured YouTube watch URL (VideoFileDownloader). */
-  | 'not_a_video';
+  | 'not_a_video'
+  /** The reference names a `via` no registered platform fetches with. */
+  | 'unknown_fetcher';
 
 /** The URL (or a redirect hop) breaks the media rules: nothing was requested from it, nothing written. */
 export class MediaRefusedError extends MediaError {

@@ -5,13 +5,16 @@ export * from './adapter/collection';
 export * from './adapter/collection-view';
 export * from './adapter/credentials';
 export * from './adapter/platform-adapter';
+export * from './adapter/platform-definition';
 export * from './errors';
 
-// Nest wiring
+// Nest wiring and settings
 export * from './platform-adapters.module';
-export * from './platform-adapters.options';
 export * from './platform-adapters.tokens';
+export * from './platforms';
 export * from './registry/platform-adapter.registry';
+export * from './settings/platform-settings';
+export * from './settings/settings-reader';
 
 // Platform HTTP client, for adapters
 export * from './http/http-policy';
@@ -23,11 +26,16 @@ export * from './time/zoned-midnight';
 
 // Media
 export * from './media/media-downloader';
+export * from './media/media-fetcher';
+export * from './media/media-file-fetcher';
+export * from './media/media.options';
 export { HostAllowList, parseHostPattern, type HostPattern } from './media/host-allow-list';
 export { isPublicAddress } from './media/address-policy';
 
 // Platforms
 export * from './youtube/youtube.adapter';
+export * from './youtube/youtube.options';
+export * from './youtube/youtube.platform';
 export { VideoFileDownloader } from './youtube/video-file-downloader';
 export { YOUTUBE_COLLECTIONS } from './youtube/youtube-export';
 export {

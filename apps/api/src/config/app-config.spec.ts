@@ -26,7 +26,6 @@ describe('loadConfig', () => {
     expect(config.jwt.accessTtlSeconds).toBe(900);
     expect(config.jwt.refreshTtlSeconds).toBe(30 * 86400);
     expect(config.tokenEncryptionKey).toHaveLength(32);
-    expect(config.platforms.youtubeApiUrl).toBe('https://www.googleapis.com/youtube/v3');
   });
 
   it('reports every bad variable at once, one line each', () => {

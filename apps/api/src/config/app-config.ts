@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { checkPlatformSettings, type PlatformSettings } from '@app/platform-adapters';
 import { EnvReader } from './env-parsers';
 import { loadOrCreateSecrets } from './secrets';
 
@@ -12,20 +13,6 @@ export interface GoogleConfig {
   tokenUrl: string;
   userinfoUrl: string;
   revokeUrl: string;
-}
-
-export interface PlatformUrls {
-  youtubeApiUrl: string;
-  /** Where yt-dlp fetches the user's own uploads from: `<watch URL>?v=<id>`. */
-  youtubeWatchUrl: string;
-  facebookGraphUrl: string;
-  facebookAppId?: string;
-  facebookAppSecret?: string;
-  twitterApiUrl: string;
-  twitterTokenUrl: string;
-  twitterClientId?: string;
-  twitterClientSecret?: string;
-  instagramWebUrl: string;
 }
 
 /** Everything the service reads from its environment, parsed and checked once at boot. */
@@ -49,10 +36,13 @@ export interface AppConfig {
   /** Number of proxy hops to trust for the client address, or false to use the socket address. */
   trustProxy: number | false;
   google: GoogleConfig;
-  platforms: PlatformUrls;
+  /**
+   * The environment as the platform adapters read it: each platform's folder in @app/platform-adapters
+   * reads and checks its own names (YOUTUBE_API_URL, YTDLP_PATH, MEDIA_ALLOWED_HOSTS, …); their problems
+   * are reported here with the rest at boot.
+   */
+  platformSettings: PlatformSettings;
   chromiumPath: string;
-  ytdlpPath: string;
-  mediaAllowedHosts: string[];
   shutdownTimeoutMs: number;
   logLevel: string;
   exports: {
@@ -68,16 +58,6 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
   }
 }
-
-export const DEFAULT_MEDIA_HOSTS = [
-  '*.ytimg.com',
-  'yt3.ggpht.com',
-  'yt3.googleusercontent.com',
-  '*.fbcdn.net',
-  'pbs.twimg.com',
-  'video.twimg.com',
-  '*.cdninstagram.com',
-];
 
 export function loadConfig(env: NodeJS.ProcessEnv, version: string): AppConfig {
   const read = new EnvReader(env);
@@ -129,21 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, version: string): AppConfig {
       userinfoUrl: read.url('GOOGLE_USERINFO_URL', 'https://openidconnect.googleapis.com/v1/userinfo') as string,
       revokeUrl: read.url('GOOGLE_REVOKE_URL', 'https://oauth2.googleapis.com/revoke') as string,
     },
-    platforms: {
-      youtubeApiUrl: read.url('YOUTUBE_API_URL', 'https://www.googleapis.com/youtube/v3') as string,
-      youtubeWatchUrl: read.url('YOUTUBE_WATCH_URL', 'https://www.youtube.com/watch') as string,
-      facebookGraphUrl: read.url('FACEBOOK_GRAPH_URL', 'https://graph.facebook.com/v25.0') as string,
-      facebookAppId: read.string('FACEBOOK_APP_ID'),
-      facebookAppSecret: read.string('FACEBOOK_APP_SECRET'),
-      twitterApiUrl: read.url('TWITTER_API_URL', 'https://api.x.com/2') as string,
-      twitterTokenUrl: read.url('TWITTER_TOKEN_URL', 'https://api.x.com/2/oauth2/token') as string,
-      twitterClientId: read.string('TWITTER_CLIENT_ID'),
-      twitterClientSecret: read.string('TWITTER_CLIENT_SECRET'),
-      instagramWebUrl: read.url('INSTAGRAM_WEB_URL', 'https://www.instagram.com') as string,
-    },
+    platformSettings: Object.freeze({ ...env }),
     chromiumPath: read.string('CHROMIUM_PATH') ?? '/usr/bin/chromium',
-    ytdlpPath: read.string('YTDLP_PATH') ?? '/usr/bin/yt-dlp',
-    mediaAllowedHosts: read.list('MEDIA_ALLOWED_HOSTS', DEFAULT_MEDIA_HOSTS),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 25_000, 1_000, 600_000),
     exports: {
       maxActivePerUser: read.int('EXPORT_MAX_ACTIVE', 3, 1, 100),
@@ -151,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, version: string): AppConfig {
     },
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
+  read.problems.push(...checkPlatformSettings(env));
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }

@@ -4,9 +4,12 @@ import { OAuthClient, OAuthClientSpec, resolveClient } from '../google/clients';
 import { SCOPE, parseScopes } from '../google/scopes';
 import type { ConsentSettings, SandboxState } from '../server/state';
 import { FaultRule, FaultSpec, LatencySpec } from '../state/faults';
-import type { QuotaStatus } from '../state/quota';
+import type { QuotaLedger, QuotaStatus } from '../state/quota';
 import type { LogEntry } from '../state/request-log';
-import type { Account, AccountSpec } from '../synthetic/account';
+import type { AccountSpec } from '../accounts';
+import { googleSubOf } from '../google/identity';
+import type { Account } from '../synthetic/account';
+import { youtubeOf } from '../youtube/youtube-account';
 import { YOUTUBE_UNIT_COSTS } from '../youtube/routes';
 
 /** A mistake in an admin request: answered 400 (or 404 for `notFound`). */
@@ -73,6 +76,8 @@ export interface ClockChange {
 }
 
 export interface QuotaChange {
+  /** The platform whose ledger to change; default the first that bills (YouTube). */
+  platform?: string;
   account?: string;
   clientId?: string;
   /** This bucket's daily limit from now on (null: back to the default). */
@@ -132,7 +137,7 @@ export class SandboxAdmin {
       throw new AdminError(error instanceof Error ? error.message : String(error));
     }
     if (previous) this.forget(previous.key);
-    this.state.quota.setLimit(account.key, account.quotaLimit);
+    for (const ledger of this.state.quotas.values()) ledger.setLimit(account.key, account.quotaLimit);
     return this.summarise(account);
   }
 
@@ -149,7 +154,7 @@ export class SandboxAdmin {
 
   private forget(key: string): void {
     this.state.tokens.forgetAccount(key);
-    this.state.quota.forget(key);
+    for (const ledger of this.state.quotas.values()) ledger.forget(key);
   }
 
   private requireAccount(key: string): Account {
@@ -159,26 +164,27 @@ export class SandboxAdmin {
   }
 
   private summarise(account: Account): AccountSummary {
-    const channel = account.channel;
+    const youtube = youtubeOf(account);
+    const channel = youtube.channel;
     return {
       key: account.key,
       seed: account.seedText,
-      sub: account.sub,
+      sub: googleSubOf(account),
       email: account.email,
       name: account.name,
       hasChannel: channel !== null,
       channelId: channel?.id ?? null,
       handle: channel ? `@${channel.params.handle}` : null,
       uploadsPlaylistId: channel?.uploadsId ?? null,
-      likesPlaylistId: account.likesPlaylistId,
+      likesPlaylistId: youtube.likesPlaylistId,
       videos: channel?.videoCount ?? 0,
       uploadsListed: channel?.uploadsListed ?? 0,
-      playlists: account.playlists.map((p) => ({ id: p.id, size: p.size, privacy: p.privacy })),
-      likes: channel ? account.likes : 0,
-      subscriptions: channel ? account.subscriptions : 0,
+      playlists: youtube.playlists.map((p) => ({ id: p.id, size: p.size, privacy: p.privacy })),
+      likes: channel ? youtube.likes : 0,
+      subscriptions: channel ? youtube.subscriptions : 0,
       commentThreads: channel?.threadsTotal() ?? 0,
       sampleVideoIds: channel ? Array.from({ length: Math.min(3, channel.videoCount) }, (_, i) => channel.videoId(i)) : [],
-      quota: this.state.quota.status(account.key, this.state.now()),
+      quota: this.state.quotaOf().status(account.key, this.state.now()),
       spec: account.spec,
     };
   }
@@ -342,19 +348,32 @@ export class SandboxAdmin {
 
   // ---- quota ---------------------------------------------------------------------------------------
 
-  quota(): { defaultLimit: number; scope: string; buckets: QuotaStatus[] } {
+  /** One platform's ledger: its window, default limit, who it bills, and every bucket's status now. */
+  quota(platform?: string): { platform: string; window: string; defaultLimit: number; scope: string; buckets: QuotaStatus[] } {
     const now = this.state.now();
-    const buckets = new Set([...this.state.universe.list().map((a) => a.key), ...this.state.quota.buckets()]);
+    const ledger = this.ledger(platform);
+    const buckets = new Set([...this.state.universe.list().map((a) => a.key), ...ledger.buckets()]);
     return {
-      defaultLimit: this.state.quota.dailyLimit,
-      scope: this.state.quota.scope,
-      buckets: [...buckets].map((b) => this.state.quota.status(b, now)),
+      platform: [...this.state.quotas].find(([, candidate]) => candidate === ledger)?.[0] ?? '',
+      window: ledger.window.name,
+      defaultLimit: ledger.defaultLimit,
+      scope: ledger.scope,
+      buckets: [...buckets].map((b) => ledger.status(b, now)),
     };
   }
 
-  setQuota(change: QuotaChange): { defaultLimit: number; scope: string; buckets: QuotaStatus[] } {
+  private ledger(platform?: string): QuotaLedger {
+    try {
+      return this.state.quotaOf(platform);
+    } catch (error) {
+      throw new AdminError(error instanceof Error ? error.message : String(error), true);
+    }
+  }
+
+  setQuota(change: QuotaChange): ReturnType<SandboxAdmin['quota']> {
     const now = this.state.now();
-    if (change.defaultLimit !== undefined) this.state.quota.dailyLimit = nonNegativeInt(change.defaultLimit, 'defaultLimit');
+    const ledger = this.ledger(change.platform);
+    if (change.defaultLimit !== undefined) ledger.defaultLimit = nonNegativeInt(change.defaultLimit, 'defaultLimit');
     if (change.account !== undefined || change.clientId !== undefined) {
       let bucket: string;
       if (change.clientId !== undefined) bucket = `client:${change.clientId}`;
@@ -362,13 +381,13 @@ export class SandboxAdmin {
         this.requireAccount(change.account as string);
         bucket = change.account as string;
       }
-      if (change.limit !== undefined) this.state.quota.setLimit(bucket, change.limit === null ? null : nonNegativeInt(change.limit, 'limit'));
-      if (change.used !== undefined) this.state.quota.setUsed(bucket, nonNegativeInt(change.used, 'used'), now);
-      if (change.remaining !== undefined) this.state.quota.setRemaining(bucket, nonNegativeInt(change.remaining, 'remaining'), now);
+      if (change.limit !== undefined) ledger.setLimit(bucket, change.limit === null ? null : nonNegativeInt(change.limit, 'limit'));
+      if (change.used !== undefined) ledger.setUsed(bucket, nonNegativeInt(change.used, 'used'), now);
+      if (change.remaining !== undefined) ledger.setRemaining(bucket, nonNegativeInt(change.remaining, 'remaining'), now);
     } else if (change.limit !== undefined || change.used !== undefined || change.remaining !== undefined) {
       throw new AdminError('say which bucket: account or clientId');
     }
-    return this.quota();
+    return this.quota(change.platform);
   }
 
   // ---- request log ---------------------------------------------------------------------------------
@@ -377,10 +396,10 @@ export class SandboxAdmin {
     const summary = this.state.log.summary();
     const now = this.state.now();
     const unitsToday: Record<string, number> = {};
-    for (const bucket of this.state.quota.buckets()) unitsToday[bucket] = this.state.quota.status(bucket, now).used;
+    for (const bucket of this.state.quotaOf().buckets()) unitsToday[bucket] = this.state.quotaOf().status(bucket, now).used;
     return {
       ...summary,
-      units: this.state.quota.spentByDay(),
+      units: this.state.quotaOf().spentByDay(),
       unitsToday,
       unitCosts: YOUTUBE_UNIT_COSTS,
       entries: this.state.log.query(filter),

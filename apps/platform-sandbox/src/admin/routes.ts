@@ -3,7 +3,7 @@ import { BadBodyError, BodyTooLargeError, RequestContext } from '../http/context
 import { Reply, plainJsonReply } from '../http/reply';
 import type { OAuthClientSpec } from '../google/clients';
 import type { FaultSpec, LatencySpec } from '../state/faults';
-import type { AccountSpec } from '../synthetic/account';
+import type { AccountSpec } from '../accounts';
 import { AdminError, IssueTokensRequest, SandboxAdmin } from './admin';
 
 export const ADMIN_PREFIX = '/__admin';
@@ -73,7 +73,7 @@ const ROUTES: AdminRoute[] = [
   { method: 'POST', path: /^\/clock$/, handler: (a, body) => a.setClock(body) },
   { method: 'DELETE', path: /^\/clock$/, handler: (a) => a.resetClock() },
 
-  { method: 'GET', path: /^\/quota$/, handler: (a) => a.quota() },
+  { method: 'GET', path: /^\/quota$/, handler: (a, _b, _p, q) => a.quota(q.get('platform') ?? undefined) },
   { method: 'POST', path: /^\/quota$/, handler: (a, body) => a.setQuota(body) },
 
   {

@@ -1,3 +1,4 @@
+import { httpStatusText } from '../http/status-text';
 import { Reply, jsonReply } from '../http/reply';
 
 /**
@@ -282,22 +283,6 @@ export function faultError(status: number, reason?: string, message?: string): R
     spec.errors = spec.errors.map((item) => ({ ...item, message }));
   }
   return googleError(spec, status === 401 ? { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' } : {});
-}
-
-export function httpStatusText(status: number): string {
-  const texts: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    409: 'Conflict',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    502: 'Bad Gateway',
-    503: 'Service Unavailable',
-    504: 'Gateway Timeout',
-  };
-  return texts[status] ?? `HTTP ${status}`;
 }
 
 /** The HTML page Google's front end serves for a URL it does not know. */

@@ -1,4 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { googleSubOf } from './identity';
+import { youtubeOf } from '../youtube/youtube-account';
 import { Reply, htmlReply, jsonReply, redirectReply } from '../http/reply';
 import type { Call } from '../server/call';
 import type { SandboxState } from '../server/state';
@@ -171,7 +173,7 @@ function idToken(state: SandboxState, access: AccessTokenRecord, account: Accoun
     iss: state.options.issuer,
     azp: access.grant.clientId,
     aud: access.grant.clientId,
-    sub: account.sub,
+    sub: googleSubOf(account),
     ...(scopes.includes(SCOPE.email) ? { email: account.email, email_verified: true } : {}),
     at_hash: accessTokenHash(access.token),
     ...(nonce ? { nonce } : {}),
@@ -184,7 +186,8 @@ function idToken(state: SandboxState, access: AccessTokenRecord, account: Accoun
 }
 
 export function picture(state: SandboxState, account: Account): string {
-  return `${state.baseUrl}/ytc/${account.channel?.id ?? `UC${account.sub.slice(0, 22)}`}=s96-c`;
+  // A Google account's picture is its YouTube channel's avatar when it has one.
+  return `${state.baseUrl}/ytc/${youtubeOf(account).channel?.id ?? `UC${googleSubOf(account).slice(0, 22)}`}=s96-c`;
 }
 
 /** POST /token: authorization_code and refresh_token grants. */

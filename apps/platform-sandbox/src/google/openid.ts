@@ -1,4 +1,5 @@
 import { Reply, jsonReply } from '../http/reply';
+import { googleSubOf } from './identity';
 import type { Call } from '../server/call';
 import { picture } from './oauth';
 import { SCOPE } from './scopes';
@@ -25,13 +26,13 @@ export function userinfoEndpoint(call: Call): Reply {
   const profile = scopes.includes(SCOPE.profile);
   if (call.ctx.path === '/oauth2/v2/userinfo') {
     return jsonReply(200, {
-      id: account.sub,
+      id: googleSubOf(account),
       ...(email ? { email: account.email, verified_email: true } : {}),
       ...(profile ? { name: account.name, given_name: account.givenName, family_name: account.familyName, picture: picture(call.state, account) } : {}),
     });
   }
   return jsonReply(200, {
-    sub: account.sub,
+    sub: googleSubOf(account),
     ...(profile ? { name: account.name, given_name: account.givenName, family_name: account.familyName, picture: picture(call.state, account) } : {}),
     ...(email ? { email: account.email, email_verified: true } : {}),
   });
@@ -52,7 +53,7 @@ export function tokeninfoEndpoint(call: Call): Reply {
   return jsonReply(200, {
     azp: record.grant.clientId,
     aud: record.grant.clientId,
-    sub: account.sub,
+    sub: googleSubOf(account),
     scope: scopes.join(' '),
     exp: String(Math.floor(record.expiresAt / 1000)),
     expires_in: String(Math.max(0, Math.floor((record.expiresAt - now) / 1000))),

@@ -1,3 +1,4 @@
+import { youtubeOf } from '../youtube/youtube-account';
 import type { SandboxState } from './state';
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -7,7 +8,10 @@ export function indexPage(state: SandboxState): string {
   const base = state.baseUrl;
   const accounts = state.universe
     .list()
-    .map((a) => `<li><code>${escapeHtml(a.key)}</code> (${escapeHtml(a.email)}): ${a.channel ? `${a.channel.videoCount} videos, channel <code>${a.channel.id}</code>` : 'no channel'}</li>`)
+    .map((a) => {
+      const { channel } = youtubeOf(a);
+      return `<li><code>${escapeHtml(a.key)}</code> (${escapeHtml(a.email)}): ${channel ? `${channel.videoCount} videos, channel <code>${channel.id}</code>` : 'no channel'}</li>`;
+    })
     .join('');
   const client = [...state.clients.values()][0];
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><title>Star Export platform sandbox</title></head><body>

@@ -1,26 +1,39 @@
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import { ADMIN_PREFIX, handleAdmin } from '../admin/routes';
 import { SandboxAdmin } from '../admin/admin';
-import { googleError, googleNotFoundPage } from '../google/api-error';
-import { OAUTH_ROUTES } from '../google/routes';
 import { BadBodyError, BodyTooLargeError, RequestContext } from '../http/context';
 import { Reply, htmlReply, jsonReply, plainJsonReply, sendReply } from '../http/reply';
-import { MEDIA_ROUTES } from '../media/routes';
-import { RequestDescriptor, faultLabel, isPreHandler, preHandlerReply, transformReply } from '../state/faults';
+import { CORE_SURFACES, RequestDescriptor, StatusReply, faultLabel, isPreHandler, preHandlerReply, transformReply } from '../state/faults';
 import { loggableQuery } from '../state/request-log';
 import { pageNumber } from '../youtube/paging';
-import { YOUTUBE_ROUTES } from '../youtube/routes';
+import type { SandboxPlatform } from '../platform';
+import { SANDBOX_PLATFORMS } from '../platforms';
 import type { Call, Route } from './call';
 import { indexPage } from './index-page';
 import { matchRoute } from './router';
 import type { SandboxState } from './state';
 
-const ROUTES: Route[] = [
-  ...OAUTH_ROUTES,
-  ...YOUTUBE_ROUTES,
-  ...MEDIA_ROUTES,
-  { methods: ['GET'], path: '/', api: 'sandbox.index', surface: 'html', handler: (call) => htmlReply(200, indexPage(call.state)) },
-];
+const INDEX: Route = { methods: ['GET'], path: '/', api: 'sandbox.index', surface: 'html', handler: (call) => htmlReply(200, indexPage(call.state)) };
+const ROUTES: Route[] = [...SANDBOX_PLATFORMS.flatMap((platform) => platform.routes), INDEX];
+const PLATFORM_OF_ROUTE = new Map(SANDBOX_PLATFORMS.flatMap((platform) => platform.routes.map((route) => [route, platform] as const)));
+
+/** The platform an unknown path belongs to (longest prefix), so it gets that platform's 404 page. */
+function platformOfPath(path: string): SandboxPlatform | undefined {
+  let best: { platform: SandboxPlatform; length: number } | undefined;
+  for (const platform of SANDBOX_PLATFORMS) {
+    for (const prefix of platform.prefixes) {
+      if (path.startsWith(prefix) && prefix.length > (best?.length ?? 0)) best = { platform, length: prefix.length };
+    }
+  }
+  return best?.platform;
+}
+
+const SURFACES = new Map<string, StatusReply>(
+  [CORE_SURFACES, ...SANDBOX_PLATFORMS.map((platform) => platform.faultReplies ?? {})].flatMap((replies) => Object.entries(replies)),
+);
+
+const PLAIN_NOT_FOUND: Reply = { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: { type: 'text', value: 'Not Found' } };
+const notFoundPage = (path: string): Reply => platformOfPath(path)?.notFound(path) ?? PLAIN_NOT_FOUND;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -34,7 +47,8 @@ function failure(route: Route | null, error: unknown): Reply {
   if (error instanceof BodyTooLargeError) return plainJsonReply(413, { error: 'request_too_large', error_description: error.message });
   if (error instanceof BadBodyError) return jsonReply(400, { error: 'invalid_request', error_description: error.message });
   process.stderr.write(`platform-sandbox: ${route?.api ?? 'request'} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return googleError({ code: 500, message: 'Internal error encountered.', errors: [{ message: 'Internal error encountered.', domain: 'global', reason: 'backendError' }], status: 'INTERNAL' });
+  const platform = route ? PLATFORM_OF_ROUTE.get(route) : undefined;
+  return platform?.internalError() ?? { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: { type: 'text', value: 'Internal Server Error' } };
 }
 
 export function createSandboxServer(state: SandboxState, admin: SandboxAdmin): Server {
@@ -49,9 +63,8 @@ export function createSandboxServer(state: SandboxState, admin: SandboxAdmin): S
     const pretty = ctx.query.get('prettyPrint') !== 'false';
     const match = matchRoute(ROUTES, ctx.method, ctx.path);
     if (!match || !('route' in match)) {
-      const reply: Reply = match
-        ? { ...googleNotFoundPage(ctx.path), status: 405, headers: { 'content-type': 'text/html; charset=UTF-8', allow: match.allowed.join(', ') } }
-        : googleNotFoundPage(ctx.path);
+      const page = notFoundPage(ctx.path);
+      const reply: Reply = match ? { ...page, status: 405, headers: { ...page.headers, allow: match.allowed.join(', ') } } : page;
       state.log.record({ at: new Date(state.now()).toISOString(), method: ctx.method, path: ctx.path, api: 'unknown', query: loggableQuery(ctx.query), account: null, status: reply.status, units: 0, page: null, fault: null });
       await sendReply(res, reply, pretty, headOnly);
       return;
@@ -67,6 +80,7 @@ export function createSandboxServer(state: SandboxState, admin: SandboxAdmin): S
       page: route.defaultPageSize ? pageNumber(ctx.query, route.defaultPageSize) : null,
       query: ctx.query,
       surface: route.surface,
+      statusReply: SURFACES.get(route.surface) ?? CORE_SURFACES.media,
     };
     const delay = state.latency.delayFor(descriptor);
     if (delay > 0) await sleep(delay);

@@ -4,6 +4,7 @@ import { OAuthClient, resolveClient } from '../google/clients';
 import { IdTokenSigner } from '../google/id-token';
 import { TokenStore } from '../google/tokens';
 import { FaultPlan, LatencyPlan } from '../state/faults';
+import { SANDBOX_PLATFORMS } from '../platforms';
 import { QuotaLedger } from '../state/quota';
 import { RequestLog } from '../state/request-log';
 import { Universe } from '../synthetic/universe';
@@ -20,10 +21,11 @@ export interface ConsentSettings {
 /** All mutable state of one sandbox. */
 export class SandboxState {
   readonly clock = new Clock();
-  readonly universe = new Universe();
+  readonly universe = new Universe(SANDBOX_PLATFORMS.flatMap((platform) => (platform.prepareAccount ? [platform.prepareAccount] : [])));
   readonly clients = new Map<string, OAuthClient>();
   readonly tokens = new TokenStore();
-  readonly quota: QuotaLedger;
+  /** A ledger per platform that bills requests, each over its own QuotaWindow. */
+  readonly quotas = new Map<string, QuotaLedger>();
   readonly faults = new FaultPlan();
   readonly latency = new LatencyPlan();
   readonly log: RequestLog;
@@ -34,7 +36,6 @@ export class SandboxState {
   baseUrl = '';
 
   constructor(readonly options: ResolvedOptions) {
-    this.quota = new QuotaLedger(options.dailyLimit, options.quotaScope);
     this.log = new RequestLog(options.logCapacity);
     this.accessTokenTtlSeconds = options.accessTokenTtlSeconds;
     this.reset();
@@ -56,17 +57,26 @@ export class SandboxState {
       this.clients.set(client.clientId, client);
     }
     this.tokens.clear();
-    this.quota.clear();
-    this.quota.dailyLimit = this.options.dailyLimit;
-    this.quota.scope = this.options.quotaScope;
+    this.quotas.clear();
+    for (const platform of SANDBOX_PLATFORMS) {
+      const quota = platform.quota?.(this.options);
+      if (quota) this.quotas.set(platform.name, new QuotaLedger(quota.window, quota.defaultLimit, quota.scope));
+    }
     this.faults.clear();
     this.latency.clear();
     this.log.clear();
     this.consent = { account: null, decision: 'approve', deniedScopes: [] };
     this.accessTokenTtlSeconds = this.options.accessTokenTtlSeconds;
     for (const account of this.universe.list()) {
-      if (account.quotaLimit !== null) this.quota.setLimit(account.key, account.quotaLimit);
+      if (account.quotaLimit !== null) for (const ledger of this.quotas.values()) ledger.setLimit(account.key, account.quotaLimit);
     }
+  }
+
+  /** The ledger of `platform`, or of the first platform that bills when none is named. */
+  quotaOf(platform?: string): QuotaLedger {
+    const ledger = platform === undefined ? this.quotas.values().next().value : this.quotas.get(platform);
+    if (!ledger) throw new Error(platform === undefined ? 'no platform of the sandbox bills requests' : `${platform} has no quota ledger`);
+    return ledger;
   }
 
   defaultAccount(): string | null {

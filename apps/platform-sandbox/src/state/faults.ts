@@ -1,5 +1,5 @@
 import { encodePageToken } from '../core/codec';
-import { faultError, httpStatusText } from '../google/api-error';
+import { httpStatusText } from '../http/status-text';
 import { Reply, bodyBytes, htmlReply, jsonReply } from '../http/reply';
 
 /**
@@ -77,9 +77,29 @@ export interface RequestDescriptor {
   query: URLSearchParams;
   /** How errors look on this surface. */
   surface: Surface;
+  /** An error answer in the surface's own shape, for faults that answer with a status. */
+  statusReply: StatusReply;
 }
 
-export type Surface = 'youtube' | 'oauth' | 'html' | 'media';
+/**
+ * Where a route's errors are shown: `html` and `media` for pages and CDN files any platform serves, or a
+ * platform's own (`youtube`: Google's JSON error body, `oauth`: RFC 6749 errors), which the platform
+ * registers with its StatusReply (SandboxPlatform.faultReplies).
+ */
+export type Surface = string;
+
+/** An error answer with this status, in a surface's shape; `reason` picks a platform's error reason. */
+export type StatusReply = (status: number, reason?: string, message?: string) => Reply;
+
+/** The surfaces that belong to no platform. */
+export const CORE_SURFACES: Record<string, StatusReply> = {
+  html: (status) => htmlReply(status, `<!DOCTYPE html><title>Error ${status}</title><p>${status}. ${httpStatusText(status)}`),
+  media: (status, _reason, message) => ({
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+    body: { type: 'text', value: message ?? httpStatusText(status) },
+  }),
+};
 
 export class FaultSpecError extends Error {}
 
@@ -190,28 +210,12 @@ function retryHeaders(rule: FaultRule, now: number): Record<string, string> {
   return {};
 }
 
-function statusReply(surface: Surface, status: number, reason?: string, message?: string): Reply {
-  switch (surface) {
-    case 'youtube':
-      return faultError(status, reason, message);
-    case 'oauth': {
-      const error =
-        reason ?? (status === 400 ? 'invalid_grant' : status === 401 ? 'invalid_client' : status >= 500 || status === 429 ? 'temporarily_unavailable' : 'invalid_request');
-      return jsonReply(status, { error, error_description: message ?? httpStatusText(status) });
-    }
-    case 'html':
-      return htmlReply(status, `<!DOCTYPE html><title>Error ${status}</title><p>${status}. ${httpStatusText(status)}`);
-    case 'media':
-      return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: { type: 'text', value: message ?? httpStatusText(status) } };
-  }
-}
-
 /** The answer of a fault that does not need the real response. */
 export function preHandlerReply(rule: FaultRule, request: RequestDescriptor, now: number): Reply {
   const respond = rule.respond;
   const headers = retryHeaders(rule, now);
   if (typeof respond === 'number') {
-    const reply = statusReply(request.surface, respond);
+    const reply = request.statusReply(respond);
     Object.assign(reply.headers, headers);
     return reply;
   }
@@ -221,7 +225,7 @@ export function preHandlerReply(rule: FaultRule, request: RequestDescriptor, now
         ? typeof respond.body === 'string'
           ? { status: respond.status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: { type: 'text' as const, value: respond.body } }
           : jsonReply(respond.status, respond.body)
-        : statusReply(request.surface, respond.status, respond.reason, respond.message);
+        : request.statusReply(respond.status, respond.reason, respond.message);
     Object.assign(reply.headers, headers, respond.headers ?? {});
     return reply;
   }
@@ -232,7 +236,7 @@ export function preHandlerReply(rule: FaultRule, request: RequestDescriptor, now
       return { status: 0, headers: {}, body: { type: 'empty' }, delivery: { mode: 'hang' } };
     default: {
       // error-200: a success status with an error inside, which clients must not take as data.
-      const error = statusReply(request.surface, 503, 'backendError');
+      const error = request.statusReply(503, 'backendError');
       return { ...error, status: 200, headers: { ...error.headers, ...headers } };
     }
   }

@@ -1,4 +1,6 @@
-import { Account, AccountError, AccountSpec } from './account';
+import { Account, AccountError, type PersonSpec } from './account';
+import { googleSubOf } from '../google/identity';
+import { youtubeOf } from '../youtube/youtube-account';
 import { SyntheticChannel, phantomChannel } from './channel';
 import { PHANTOM_BIT, decodeChannelId, decodePlaylistId, decodeThreadId, decodeVideoId } from './ids';
 import { hash32 } from '../core/prng';
@@ -24,8 +26,12 @@ export class Universe {
   private readonly byTag = new Map<number, Account>();
   private readonly phantoms = new Map<number, SyntheticChannel>();
 
-  add(spec: AccountSpec): Account {
+  /** `prepare`: each platform's check of a new account's part, so a bad spec is refused when added. */
+  constructor(private readonly prepare: readonly ((account: Account) => void)[] = []) {}
+
+  add(spec: PersonSpec): Account {
     const account = new Account(spec);
+    for (const check of this.prepare) check(account);
     const clash = this.byTag.get(account.tag);
     if (clash && clash.key !== account.key) {
       throw new AccountError(`account "${clash.key}" already uses an equivalent seed; choose another seed`);
@@ -61,7 +67,7 @@ export class Universe {
   /** login_hint may be the key, the email address or the Google account id. */
   find(hint: string): Account | undefined {
     const lower = hint.toLowerCase();
-    return this.accounts.get(hint) ?? this.list().find((a) => a.email.toLowerCase() === lower || a.sub === hint);
+    return this.accounts.get(hint) ?? this.list().find((a) => a.email.toLowerCase() === lower || googleSubOf(a) === hint);
   }
 
   channelForTag(tag: number): SyntheticChannel | null {
@@ -74,7 +80,8 @@ export class Universe {
       }
       return channel;
     }
-    return this.byTag.get(tag)?.channel ?? null;
+    const owner = this.byTag.get(tag);
+    return owner ? youtubeOf(owner).channel : null;
   }
 
   accountForTag(tag: number): Account | undefined {
@@ -89,7 +96,8 @@ export class Universe {
   channelByHandle(raw: string): SyntheticChannel | null {
     const handle = raw.replace(/^@/, '').toLowerCase();
     for (const account of this.accounts.values()) {
-      if (account.channel && account.channel.params.handle.toLowerCase() === handle) return account.channel;
+      const { channel } = youtubeOf(account);
+      if (channel && channel.params.handle.toLowerCase() === handle) return channel;
     }
     const dash = handle.lastIndexOf('-');
     const tag = dash >= 0 ? parseInt(handle.slice(dash + 1), 36) : NaN;
@@ -116,7 +124,7 @@ export class Universe {
 
   /** `mineChannel` resolves the bare "LL" likes alias of the authorised user. */
   playlist(id: string, viewer: Account | null): PlaylistRef | null {
-    if (id === 'LL') return viewer?.channel ? { kind: 'likes', account: viewer } : null;
+    if (id === 'LL') return viewer && youtubeOf(viewer).channel ? { kind: 'likes', account: viewer } : null;
     if (id.startsWith('UU') || id.startsWith('LL')) {
       const channel = this.channelById(`UC${id.slice(2)}`);
       if (!channel) return null;
@@ -127,7 +135,7 @@ export class Universe {
     const decoded = decodePlaylistId(id);
     if (!decoded) return null;
     const account = this.accountForTag(decoded.tag);
-    if (!account || decoded.index >= account.playlists.length) return null;
+    if (!account || decoded.index >= youtubeOf(account).playlists.length) return null;
     return { kind: 'custom', account, index: decoded.index };
   }
 }

@@ -1,4 +1,5 @@
 import type { Reply } from '../http/reply';
+import { youtubeOf } from './youtube-account';
 import type { Call } from '../server/call';
 import { hashString } from '../core/prng';
 import type { SyntheticChannel } from '../synthetic/channel';
@@ -30,7 +31,8 @@ export function listChannels(call: Call): Reply {
 
   let channels: SyntheticChannel[];
   if (filter === 'mine') {
-    channels = account.channel ? [account.channel] : [];
+    const { channel } = youtubeOf(account);
+    channels = channel ? [channel] : [];
   } else if (filter === 'id') {
     const ids = idList(q.get('id') ?? '');
     if (isReply(ids)) return ids;

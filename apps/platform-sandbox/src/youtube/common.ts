@@ -31,9 +31,10 @@ export function authorize(call: Call, method: YouTubeMethod): Account | Reply {
   if (!account) return errors.invalidCredentials();
   call.account = account.key;
   if (!record.grant.scopes.some((scope) => YOUTUBE_READ_SCOPES.includes(scope))) return errors.insufficientScopes(method.rpc);
-  const bucket = state.quota.bucketFor(account.key, record.grant.clientId);
-  if (!state.quota.canSpend(bucket, method.cost, now)) return errors.quotaExceeded();
-  state.quota.spend(bucket, method.cost, now);
+  const quota = state.quotaOf('youtube');
+  const bucket = quota.bucketFor(account.key, record.grant.clientId);
+  if (!quota.canSpend(bucket, method.cost, now)) return errors.quotaExceeded();
+  quota.spend(bucket, method.cost, now);
   call.units += method.cost;
   return account;
 }

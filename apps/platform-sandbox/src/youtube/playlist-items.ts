@@ -2,6 +2,7 @@ import { errors } from '../google/api-error';
 import type { Reply } from '../http/reply';
 import type { Call } from '../server/call';
 import type { Account } from '../synthetic/account';
+import { youtubeOf } from './youtube-account';
 import type { SyntheticChannel } from '../synthetic/channel';
 import { decodePlaylistItemId, decodeVideoId } from '../synthetic/ids';
 import type { PlaylistRef } from '../synthetic/universe';
@@ -42,14 +43,14 @@ function resolve(ref: PlaylistRef, requestedId: string, viewer: Account): Resolv
     };
   }
   const account = ref.account;
-  const owner = account.channel as SyntheticChannel;
+  const owner = youtubeOf(account).channel as SyntheticChannel;
   if (ref.kind === 'likes') {
     // The likes list is private to its owner.
     if (account.key !== viewer.key) return errors.playlistItemsNotAccessible();
     return {
       id: requestedId,
       owner,
-      total: account.likes,
+      total: youtubeOf(account).likes,
       item: (view, position) => {
         const entry = playlistEntry(view, account, 'likes', LIKES, position);
         if (!entry) return null;
@@ -58,7 +59,7 @@ function resolve(ref: PlaylistRef, requestedId: string, viewer: Account): Resolv
       },
     };
   }
-  const model = account.playlists[ref.index];
+  const model = youtubeOf(account).playlists[ref.index];
   if (model.privacy === 'private' && account.key !== viewer.key) return errors.playlistNotFound();
   return {
     id: requestedId,

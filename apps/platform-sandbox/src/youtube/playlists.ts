@@ -1,6 +1,7 @@
 import type { Reply } from '../http/reply';
 import type { Call } from '../server/call';
-import type { Account, PlaylistModel } from '../synthetic/account';
+import type { Account } from '../synthetic/account';
+import { youtubeOf, type PlaylistModel } from './youtube-account';
 import { decodePlaylistId } from '../synthetic/ids';
 import { YouTubeMethod, authorize, chooseFilter, isReply, parseParts } from './common';
 import { LIST_PAGE, listResponse, pagedListResponse, parsePageRequest } from './paging';
@@ -35,7 +36,7 @@ export function listPlaylists(call: Call): Reply {
     for (const id of ids) {
       const decoded = decodePlaylistId(id);
       const owner = decoded ? call.state.universe.accountForTag(decoded.tag) : undefined;
-      const model = decoded && owner ? owner.playlists[decoded.index] : undefined;
+      const model = decoded && owner ? youtubeOf(owner).playlists[decoded.index] : undefined;
       if (owner && model && (model.privacy !== 'private' || owner.key === account.key)) items.push(playlistResource(view, owner, model));
     }
     return ok(call, listResponse(KIND, items, null, page.size, `playlists:${ids.join(',')}`));
@@ -48,7 +49,7 @@ export function listPlaylists(call: Call): Reply {
     owner = channel ? call.state.universe.accountForTag(channel.tag) : undefined;
   }
   // Other people see public and unlisted playlists only; phantom channels have none.
-  const visible: PlaylistModel[] = (owner?.playlists ?? []).filter((p) => owner?.key === account.key || p.privacy !== 'private');
+  const visible: PlaylistModel[] = (owner ? youtubeOf(owner).playlists : []).filter((p) => owner?.key === account.key || p.privacy !== 'private');
   const entry = (i: number) => (owner ? playlistResource(view, owner, visible[i]) : null);
   return ok(call, pagedListResponse(KIND, page, visible.length, entry, `playlists:${owner?.key ?? '-'}`));
 }

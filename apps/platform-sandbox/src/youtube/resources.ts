@@ -1,5 +1,6 @@
 import { Rng, hash32 } from '../core/prng';
-import type { Account, PlaylistModel } from '../synthetic/account';
+import type { Account } from '../synthetic/account';
+import { youtubeOf, type PlaylistModel } from './youtube-account';
 import type { SyntheticChannel, VideoFacts } from '../synthetic/channel';
 import { etag, playlistItemId, replyId, subscriptionId } from '../synthetic/ids';
 import { commentHtml, commentText, description as makeDescription, words } from '../synthetic/text';
@@ -192,7 +193,7 @@ export function videoResource(view: View, ref: VideoRef): Json {
 
 /** The video at a position of a user playlist or of the likes list; some are deleted or private. */
 export function playlistVideo(account: Account, kind: 'likes' | 'custom', playlist: number, position: number): VideoRef | null {
-  const own = account.channel;
+  const own = youtubeOf(account).channel;
   const h = hash32(account.tag, playlist, position, kind === 'likes' ? NS.likes : NS.playlistVideo);
   if (kind === 'custom' && own && own.videoCount > 0 && h % 3 === 0) return { channel: own, index: (h >>> 2) % own.videoCount };
   return null;
@@ -204,7 +205,7 @@ export function phantomVideoTag(account: Account, kind: 'likes' | 'custom', play
 }
 
 export function playlistResource(view: View, account: Account, model: PlaylistModel): Json {
-  const channel = account.channel as SyntheticChannel;
+  const channel = youtubeOf(account).channel as SyntheticChannel;
   const resource: Json = { kind: 'youtube#playlist', etag: etag(account.tag, model.index, model.size, PARTS_KEY(view)), id: model.id };
   if (view.parts.has('snippet')) {
     const first = model.size > 0 ? playlistEntry(view, account, 'custom', model.index, 0) : null;
@@ -302,7 +303,7 @@ export function subscriptionChannel(view: View, account: Account, j: number): Sy
 
 export function subscriptionResource(view: View, account: Account, j: number): Json {
   const target = subscriptionChannel(view, account, j);
-  const owner = account.channel as SyntheticChannel;
+  const owner = youtubeOf(account).channel as SyntheticChannel;
   const resource: Json = { kind: 'youtube#subscription', etag: etag(account.tag, j, PARTS_KEY(view)), id: subscriptionId(account.tag, j) };
   if (view.parts.has('snippet')) {
     const subscribedMs = owner.params.createdAtMs + (hash32(account.tag, j, 0x5355) % (3000 * 86_400)) * 1000;

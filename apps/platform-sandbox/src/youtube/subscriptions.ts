@@ -2,6 +2,7 @@ import { errors } from '../google/api-error';
 import type { Reply } from '../http/reply';
 import type { Call } from '../server/call';
 import type { Account } from '../synthetic/account';
+import { youtubeOf } from './youtube-account';
 import { YouTubeMethod, authorize, chooseFilter, isReply, parseParts } from './common';
 import { LIST_PAGE, pagedListResponse, parsePageRequest } from './paging';
 import { subscriptionResource } from './resources';
@@ -40,7 +41,8 @@ export function listSubscriptions(call: Call): Reply {
     // Phantom channels keep their subscriptions private.
     if (!owner) return errors.subscriptionForbidden();
   }
-  const total = owner.channel ? owner.subscriptions : 0;
+  const youtube = youtubeOf(owner);
+  const total = youtube.channel ? youtube.subscriptions : 0;
   const view = makeView(call, account, parts);
   const subscriber = owner;
   const entry = (j: number) => subscriptionResource(view, subscriber, j);

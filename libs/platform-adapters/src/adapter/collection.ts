@@ -9,6 +9,15 @@ export type JsonObject = { [key: string]: JsonValue };
  */
 export type Cursor = string;
 
+/**
+ * One item of a collection, as a place in it: its id, and its time for lists ordered by time. A page
+ * reports the newest item it delivered (`Page.newest`) and a plan may start after one (`CollectionPlan.after`),
+ * which is how an incremental export ("only what is new since my last export") will work: the export
+ * engine keeps each collection's newest mark with the finished export, and a later export of the same
+ * connection passes it back as `after`, so the adapter stops paging once it reaches it.
+ */
+export type CollectionMark = { id: string; at?: string };
+
 /** One collection an export pulls, in the order the export pulls them. */
 export interface CollectionPlan {
   /** Stable name, also the spool and checkpoint key: `videos`, `playlists`, `comments`. */
@@ -19,20 +28,28 @@ export interface CollectionPlan {
   estimatedUnits?: number;
   /** Adapter-private parameters fixed when the export starts (e.g. a date window). */
   params?: JsonObject;
+  /**
+   * Start after this item: a previous export's newest of this collection (see CollectionMark). Unset, the
+   * collection is exported whole; an adapter that cannot honour it exports whole and says so in a warning.
+   */
+  after?: CollectionMark;
 }
 
 // Items and media references are type aliases, not interfaces, so they stay assignable to JsonValue:
 // the pipeline spools them as JSON as they are.
 
+/**
+ * How a media file is fetched: `http` (the default) is a plain GET of a file URL (MediaDownloader); the
+ * others belong to a platform, which registers their fetcher in its PlatformDefinition (`ytdlp`: a YouTube
+ * watch page whose video yt-dlp extracts). Only the library reads it (MediaFetcher).
+ */
+export type MediaVia = 'http' | 'ytdlp';
+
 /** A media file an item refers to, downloaded when the export includes media. */
 export type MediaReference = {
   url: string;
   kind: 'image' | 'video' | 'audio' | 'thumbnail';
-  /**
-   * Which downloader fetches it: `http` (the default) is MediaDownloader, a plain GET of a file URL;
-   * `ytdlp` is VideoFileDownloader, for a YouTube watch page whose video yt-dlp extracts.
-   */
-  via?: 'http' | 'ytdlp';
+  via?: MediaVia;
 };
 
 export type ExportItem = {
@@ -54,4 +71,6 @@ export interface Page {
   totalEstimate?: number;
   /** Things the user should read in the manifest: skipped items, platform caps reached. */
   warnings?: string[];
+  /** The newest item the collection has delivered so far, for a later incremental export (CollectionMark). */
+  newest?: CollectionMark;
 }

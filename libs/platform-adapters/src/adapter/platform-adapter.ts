@@ -1,5 +1,4 @@
 import type { ExportOptions, PlatformDescriptor } from '@app/contracts';
-import { UnknownCollectionError } from '../errors';
 import type { AccountInfo } from './account-info';
 import type { PlatformCallContext } from './call-context';
 import type { CollectionPlan, Cursor, Page } from './collection';
@@ -41,13 +40,11 @@ export abstract class PlatformAdapter {
   revoke?(tokens: OAuthTokens, signal?: AbortSignal): Promise<void>;
 
   /**
-   * The collections an export with these options pulls, in order. An adapter may declare none, which is
-   * the case for a platform whose collections are not built yet: the export service refuses to start an
-   * export with no collections instead of queueing a job that cannot produce anything.
+   * The collections an export with these options pulls, in order, already narrowed to
+   * `options.collections`. The export service refuses to start an export with none instead of queueing a
+   * job that cannot produce anything.
    */
-  collections(_options: ExportOptions): CollectionPlan[] {
-    return [];
-  }
+  abstract collections(options: ExportOptions): CollectionPlan[];
 
   /**
    * Optional pre-flight: what an export with these options will cost, asking the platform for the counts
@@ -59,9 +56,8 @@ export abstract class PlatformAdapter {
 
   /**
    * Pages of one collection from `from` (or the start), each with the cursor of the page after it.
-   * Only ever called with a plan this adapter returned from collections().
+   * Only ever called with a plan this adapter returned from collections(); a plan it does not know is an
+   * UnknownCollectionError, a cursor it did not write an InvalidCursorError.
    */
-  pages(_ctx: PlatformCallContext, plan: CollectionPlan, _from?: Cursor): AsyncIterable<Page> {
-    throw new UnknownCollectionError(this.descriptor.name, plan.collection);
-  }
+  abstract pages(ctx: PlatformCallContext, plan: CollectionPlan, from?: Cursor): AsyncIterable<Page>;
 }

@@ -10,7 +10,7 @@ import type { PlatformHttpClient } from '../http/platform-http-client';
 import type { PlatformHttpClientFactory } from '../http/platform-http-client.factory';
 import { parseJsonBody, tryJsonBody, type PlatformResponse, type ResponseVerdict } from '../http/platform-response';
 import { numberField, stringField } from '../json-shape';
-import type { GoogleOAuthOptions } from '../platform-adapters.options';
+import type { GoogleOAuthOptions } from './google-oauth.options';
 
 /** What Google's tokeninfo says about an access token. */
 export interface GoogleTokenInfo {

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PLATFORM_ADAPTERS_OPTIONS } from '../platform-adapters.tokens';
-import type { PlatformAdaptersOptions } from '../platform-adapters.options';
+import { HTTP_POLICY_OVERRIDES } from '../platform-adapters.tokens';
 import { resolveHttpPolicy, type HttpPolicy } from './http-policy';
 import { PlatformHttpClient, type PlatformHttpClientConfig } from './platform-http-client';
 
@@ -15,8 +14,8 @@ export type PlatformHttpClientSpec = Omit<PlatformHttpClientConfig, 'policy'> & 
 export class PlatformHttpClientFactory {
   private readonly policy: HttpPolicy;
 
-  constructor(@Inject(PLATFORM_ADAPTERS_OPTIONS) options: PlatformAdaptersOptions) {
-    this.policy = resolveHttpPolicy(options.http);
+  constructor(@Inject(HTTP_POLICY_OVERRIDES) overrides: Partial<HttpPolicy> = {}) {
+    this.policy = resolveHttpPolicy(overrides);
   }
 
   create(spec: PlatformHttpClientSpec): PlatformHttpClient {

@@ -222,13 +222,11 @@ export class PlatformHttpClient {
       this.config.authorize(headers, credentials);
     } else if (credentials.kind === 'oauth') {
       headers.set('authorization', `Bearer ${credentials.accessToken}`);
+    } else if (credentials.kind === 'cookies') {
+      headers.set('cookie', credentials.cookies.map(({ name, value }) => `${name}=${value}`).join('; '));
     } else {
-      headers.set(
-        'cookie',
-        Object.entries(credentials.cookies)
-          .map(([name, value]) => `${name}=${value}`)
-          .join('; '),
-      );
+      // An uploaded archive is read from storage; it never authenticates a request.
+      throw new CredentialsRejectedError(this.config.platform, 'wrong_kind', 'an uploaded archive cannot authenticate requests');
     }
   }
 

@@ -3,18 +3,14 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MediaDownloadError, MediaRefusedError, MediaTooLargeError } from '../errors';
-import type { PlatformAdaptersOptions } from '../platform-adapters.options';
 import { startLocalServer, type LocalServer } from '../../test/local-server';
 import { MediaDownloader } from './media-downloader';
+import type { MediaOptions } from './media.options';
 
 const IMAGE = Buffer.from('\x89PNG fake image bytes '.repeat(500), 'latin1');
 
-function downloader(allowedHosts: string[], media: Partial<PlatformAdaptersOptions['media']> = {}): MediaDownloader {
-  return new MediaDownloader({
-    youtube: { apiUrl: 'https://www.googleapis.com/youtube/v3' },
-    google: { tokenUrl: 'https://oauth2.googleapis.com/token', revokeUrl: 'https://oauth2.googleapis.com/revoke' },
-    media: { allowedHosts, ...media },
-  });
+function downloader(allowedHosts: string[], media: Partial<MediaOptions> = {}): MediaDownloader {
+  return new MediaDownloader({ allowedHosts, ...media });
 }
 
 describe('MediaDownloader', () => {

@@ -11,10 +11,11 @@ import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { MediaDownloadError, MediaRefusedError, MediaTooLargeError } from '../errors';
 import { abortReason } from '../http/http-policy';
-import { PLATFORM_ADAPTERS_OPTIONS } from '../platform-adapters.tokens';
-import type { PlatformAdaptersOptions } from '../platform-adapters.options';
+import { MEDIA_OPTIONS } from '../platform-adapters.tokens';
 import { isPublicAddress } from './address-policy';
 import { HostAllowList } from './host-allow-list';
+import type { MediaFileFetcher } from './media-file-fetcher';
+import type { MediaOptions } from './media.options';
 
 export interface MediaDownloadRequest {
   url: string;
@@ -50,7 +51,7 @@ const DEFAULT_MAX_REDIRECTS = 5;
  * Size and time are capped, the caller's AbortSignal is honoured, and a failed download leaves no file.
  */
 @Injectable()
-export class MediaDownloader implements OnModuleDestroy {
+export class MediaDownloader implements MediaFileFetcher, OnModuleDestroy {
   private readonly allowList: HostAllowList;
   private readonly maxBytes: number;
   private readonly timeoutMs: number;
@@ -59,11 +60,11 @@ export class MediaDownloader implements OnModuleDestroy {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 8 });
 
-  constructor(@Inject(PLATFORM_ADAPTERS_OPTIONS) options: PlatformAdaptersOptions) {
-    this.allowList = new HostAllowList(options.media.allowedHosts);
-    this.maxBytes = options.media.maxBytes ?? DEFAULT_MAX_BYTES;
-    this.timeoutMs = options.media.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.maxRedirects = options.media.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  constructor(@Inject(MEDIA_OPTIONS) options: MediaOptions) {
+    this.allowList = new HostAllowList(options.allowedHosts);
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   }
 
   onModuleDestroy(): void {

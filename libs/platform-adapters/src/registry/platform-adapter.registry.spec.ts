@@ -2,10 +2,12 @@ import { Inject, Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { PlatformDescriptor, PlatformName } from '@app/contracts';
 import type { AccountInfo } from '../adapter/account-info';
+import type { CollectionPlan, Page } from '../adapter/collection';
 import { PlatformAdapter } from '../adapter/platform-adapter';
 import { PlatformNotFoundError } from '../errors';
-import { PlatformAdaptersModule } from '../platform-adapters.module';
-import type { PlatformAdaptersOptions } from '../platform-adapters.options';
+import { PlatformAdaptersModule, type PlatformAdaptersSetup } from '../platform-adapters.module';
+import { MediaFetcher } from '../media/media-fetcher';
+import type { PlatformSettings } from '../settings/settings-reader';
 import { KNOWN_PLATFORMS, PLATFORM_ADAPTERS } from '../platform-adapters.tokens';
 import { YouTubeAdapter } from '../youtube/youtube.adapter';
 import { AdapterRegistryError, PlatformAdapterRegistry } from './platform-adapter.registry';
@@ -28,6 +30,14 @@ class StaticAdapter extends PlatformAdapter {
   async verifyCredentials(): Promise<AccountInfo> {
     return { accountId: '1', name: this.descriptor.name, scopes: [] };
   }
+
+  collections(): CollectionPlan[] {
+    return [{ collection: 'posts', feature: 'posts' }];
+  }
+
+  async *pages(): AsyncIterable<Page> {
+    yield { items: [] };
+  }
 }
 
 class OtherYouTubeAdapter extends StaticAdapter {}
@@ -43,16 +53,12 @@ function boot(adapters: PlatformAdapter[], known: string[]) {
   }).compile();
 }
 
-const OPTIONS: PlatformAdaptersOptions = {
-  youtube: { apiUrl: 'https://www.googleapis.com/youtube/v3' },
-  google: {
-    clientId: 'id.apps.googleusercontent.com',
-    clientSecret: 'secret',
-    tokenUrl: 'https://oauth2.googleapis.com/token',
-    revokeUrl: 'https://oauth2.googleapis.com/revoke',
-  },
-  media: { allowedHosts: ['*.ytimg.com', 'yt3.ggpht.com'] },
+const SETTINGS: PlatformSettings = {
+  GOOGLE_CLIENT_ID: 'id.apps.googleusercontent.com',
+  GOOGLE_CLIENT_SECRET: 'secret',
+  MEDIA_ALLOWED_HOSTS: '*.ytimg.com,yt3.ggpht.com',
 };
+const OPTIONS: PlatformAdaptersSetup = { settings: SETTINGS };
 
 describe('PlatformAdapterRegistry', () => {
   it('looks adapters up by name and lists them in the known order', async () => {
@@ -107,7 +113,7 @@ describe('PlatformAdaptersModule', () => {
         PlatformAdaptersModule.forRootAsync({
           imports: [ConfigModule],
           inject: [CONFIG],
-          useFactory: (options: PlatformAdaptersOptions) => options,
+          useFactory: (options: PlatformAdaptersSetup) => options,
         }),
         FeatureModule,
       ],
@@ -116,17 +122,31 @@ describe('PlatformAdaptersModule', () => {
     await app.close();
   });
 
-  it('refuses to boot with unusable options, saying which', async () => {
-    const bad = { ...OPTIONS, youtube: { apiUrl: 'ftp://example.com' }, google: { ...OPTIONS.google, clientSecret: undefined } };
+  it('refuses to boot with settings a platform cannot use, naming every bad setting at once', async () => {
+    const bad = { settings: { ...SETTINGS, YOUTUBE_API_URL: 'ftp://example.com', GOOGLE_CLIENT_SECRET: undefined } };
     const failure = Test.createTestingModule({ imports: [PlatformAdaptersModule.forRoot(bad)] }).compile();
-    await expect(failure).rejects.toThrow('youtube.apiUrl must be an http(s) URL');
-    await expect(failure).rejects.toThrow('google.clientId and google.clientSecret must be set together');
+    await expect(failure).rejects.toThrow('YOUTUBE_API_URL must be an http(s) URL without user info (got "ftp://example.com")');
+    await expect(failure).rejects.toThrow('GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together');
   });
 
   it('refuses to boot with a malformed MEDIA_ALLOWED_HOSTS entry', async () => {
-    const bad = { ...OPTIONS, media: { allowedHosts: ['*.com'] } };
+    const bad = { settings: { ...SETTINGS, MEDIA_ALLOWED_HOSTS: '*.com' } };
     await expect(Test.createTestingModule({ imports: [PlatformAdaptersModule.forRoot(bad)] }).compile()).rejects.toThrow(
       'MEDIA_ALLOWED_HOSTS entry "*.com" is a wildcard over a whole top-level domain',
     );
+  });
+
+  it('hands each reference to the fetcher its platform registered, and refuses an unknown one', async () => {
+    const app = await Test.createTestingModule({ imports: [PlatformAdaptersModule.forRoot(OPTIONS)] }).compile();
+    const media = app.get(MediaFetcher);
+    // The default allow-list holds YouTube's CDNs, not an address like this one: refused before any request.
+    await expect(media.fetch({ url: 'http://127.0.0.1:9/a.jpg', kind: 'image' }, '/nonexistent/a', new AbortController().signal)).rejects.toMatchObject({
+      reason: 'host_not_allowed',
+    });
+    // yt-dlp only takes the configured watch page; anything else is refused before it starts.
+    await expect(
+      media.fetch({ url: 'http://127.0.0.1:9/a.mp4', kind: 'video', via: 'ytdlp' }, '/nonexistent/a', new AbortController().signal),
+    ).rejects.toMatchObject({ reason: 'not_a_video' });
+    await app.close();
   });
 });

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type RunningSandbox } from '../../../../apps/platform-sandbox/src';
 import { MediaDownloadError, MediaRefusedError, MediaTooLargeError } from '../errors';
-import type { PlatformAdaptersOptions } from '../platform-adapters.options';
 import { startLocalServer, type LocalServer } from '../../test/local-server';
+import { youtubeSlices } from '../../test/options';
 import { VideoFileDownloader } from './video-file-downloader';
 
 /**
@@ -50,13 +50,10 @@ describe('VideoFileDownloader', () => {
   });
   afterEach(() => rm(folder, { recursive: true, force: true }));
 
-  const downloader = (watchUrl: string, overrides: Partial<PlatformAdaptersOptions> = {}) =>
-    new VideoFileDownloader({
-      youtube: { apiUrl: sandbox.env.YOUTUBE_API_URL, watchUrl },
-      google: { tokenUrl: sandbox.env.GOOGLE_TOKEN_URL, revokeUrl: sandbox.env.GOOGLE_REVOKE_URL },
-      media: { allowedHosts: [] },
-      ...overrides,
-    });
+  const downloader = (watchUrl: string, overrides: { ytdlpPath?: string } = {}) => {
+    const { youtube, media } = youtubeSlices({ ...sandbox.env, YOUTUBE_WATCH_URL: watchUrl, YTDLP_PATH: overrides.ytdlpPath });
+    return new VideoFileDownloader(youtube, media);
+  };
   const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
   it('fetches the video of a watch page to the destination, leaving nothing else behind', async () => {

@@ -8,12 +8,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { MediaDownloadError, MediaRefusedError, MediaTooLargeError } from '../errors';
 import { abortReason } from '../http/http-policy';
 import type { MediaDownloadRequest, MediaDownloadResult } from '../media/media-downloader';
-import type { PlatformAdaptersOptions } from '../platform-adapters.options';
-import { PLATFORM_ADAPTERS_OPTIONS } from '../platform-adapters.tokens';
+import type { MediaFileFetcher } from '../media/media-file-fetcher';
+import type { MediaOptions } from '../media/media.options';
+import { MEDIA_OPTIONS } from '../platform-adapters.tokens';
 import { watchPageUrl } from './youtube-records';
-import { YOUTUBE_WATCH_URL } from './youtube.descriptor';
+import { YOUTUBE_OPTIONS, type YouTubeOptions } from './youtube.options';
 
-const DEFAULT_YTDLP_PATH = '/usr/bin/yt-dlp';
 const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
 const DEFAULT_TIMEOUT_MS = 60 * 60_000;
 /** How often the work folder is measured against the size cap while yt-dlp writes. */
@@ -47,17 +47,17 @@ const CONTENT_TYPES: Record<string, string> = {
  * timeout, the cap and the caller's AbortSignal kill its process group.
  */
 @Injectable()
-export class VideoFileDownloader {
+export class VideoFileDownloader implements MediaFileFetcher {
   private readonly path: string;
   private readonly watchUrl: URL;
   private readonly maxBytes: number;
   private readonly timeoutMs: number;
 
-  constructor(@Inject(PLATFORM_ADAPTERS_OPTIONS) options: PlatformAdaptersOptions) {
-    this.path = options.ytdlpPath ?? DEFAULT_YTDLP_PATH;
-    this.watchUrl = new URL(options.youtube.watchUrl ?? YOUTUBE_WATCH_URL);
-    this.maxBytes = options.media.maxBytes ?? DEFAULT_MAX_BYTES;
-    this.timeoutMs = options.media.videoTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  constructor(@Inject(YOUTUBE_OPTIONS) youtube: YouTubeOptions, @Inject(MEDIA_OPTIONS) media: MediaOptions) {
+    this.path = youtube.ytdlpPath;
+    this.watchUrl = new URL(youtube.watchUrl);
+    this.maxBytes = media.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.timeoutMs = youtube.videoTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   /** Same request and result as MediaDownloader.download: the file ends up at `destination`, or nowhere. */

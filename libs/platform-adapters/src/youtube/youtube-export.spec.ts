@@ -3,9 +3,8 @@ import { startSandbox, type RunningSandbox } from '../../../../apps/platform-san
 import type { PlatformCallContext } from '../adapter/call-context';
 import type { CollectionPlan, Cursor, ExportItem, Page } from '../adapter/collection';
 import { InvalidCursorError, MalformedResponseError, QuotaExceededError } from '../errors';
-import { PlatformHttpClientFactory } from '../http/platform-http-client.factory';
-import type { PlatformAdaptersOptions } from '../platform-adapters.options';
 import { nextMidnight } from '../time/zoned-midnight';
+import { sandboxSettings, youtubeAdapter } from '../../test/options';
 import { testContext } from '../../test/test-context';
 import { YouTubeAdapter } from './youtube.adapter';
 
@@ -24,18 +23,7 @@ describe('YouTube export collections (platform sandbox)', () => {
   afterAll(() => sandbox.close());
   beforeEach(() => sandbox.admin.reset());
 
-  const options = (): PlatformAdaptersOptions => ({
-    youtube: { apiUrl: sandbox.env.YOUTUBE_API_URL, watchUrl: `${sandbox.url}/watch` },
-    google: {
-      clientId: sandbox.env.GOOGLE_CLIENT_ID,
-      clientSecret: sandbox.env.GOOGLE_CLIENT_SECRET,
-      tokenUrl: sandbox.env.GOOGLE_TOKEN_URL,
-      revokeUrl: sandbox.env.GOOGLE_REVOKE_URL,
-    },
-    media: { allowedHosts: [new URL(sandbox.url).host] },
-    http: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 10_000 },
-  });
-  const newAdapter = () => new YouTubeAdapter(options(), new PlatformHttpClientFactory(options()));
+  const newAdapter = () => youtubeAdapter(sandboxSettings(sandbox));
 
   /** A connection to a sandbox account, its quota charges recorded. */
   function connect(account: string) {

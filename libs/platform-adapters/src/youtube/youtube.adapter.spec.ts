@@ -1,30 +1,41 @@
+import { startSandbox, type RunningSandbox } from '../../../../apps/platform-sandbox/src';
 import {
   AccountUnavailableError,
   CredentialsRejectedError,
   ProviderNotConfiguredError,
   QuotaExceededError,
 } from '../errors';
-import { PlatformHttpClientFactory } from '../http/platform-http-client.factory';
-import type { PlatformAdaptersOptions } from '../platform-adapters.options';
 import { nextMidnight } from '../time/zoned-midnight';
-import { FakeGoogle, googleError, READONLY } from '../../test/fake-google';
-import { sendJson } from '../../test/local-server';
-import { fakeGoogleOptions } from '../../test/options';
+import { sandboxSettings, youtubeAdapter } from '../../test/options';
 import { testContext } from '../../test/test-context';
-import { YouTubeAdapter } from './youtube.adapter';
+import type { YouTubeAdapter } from './youtube.adapter';
 
+const READONLY = 'https://www.googleapis.com/auth/youtube.readonly';
+
+/**
+ * The adapter's identity, refresh and revoke calls against the platform sandbox, which speaks Google's
+ * OAuth endpoints and the Data API. alice has a channel; carol is a Google account without one.
+ */
 describe('YouTubeAdapter', () => {
-  let google: FakeGoogle;
+  let sandbox: RunningSandbox;
   let adapter: YouTubeAdapter;
 
-  const adapterWith = (options: PlatformAdaptersOptions) => new YouTubeAdapter(options, new PlatformHttpClientFactory(options));
-
-  beforeEach(async () => {
-    google = await FakeGoogle.start();
-    adapter = adapterWith(fakeGoogleOptions(google));
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0 });
+  });
+  afterAll(() => sandbox.close());
+  beforeEach(() => {
+    sandbox.admin.reset();
+    adapter = youtubeAdapter(sandboxSettings(sandbox));
   });
 
-  afterEach(() => google.close());
+  const adapterWith = youtubeAdapter;
+  /** Tokens of a sandbox account, as a connect request would bring them. */
+  const tokensOf = (account: string, scopes = [READONLY]) => sandbox.admin.issueTokens({ account, scopes });
+  /** The API methods the sandbox answered since the last reset, in order, with their status. */
+  const calls = () => sandbox.admin.log().entries.map((entry) => `${entry.api} ${entry.status}`);
+  const fault = (api: string, respond: { status: number; reason: string; message?: string }, times = 1) =>
+    sandbox.admin.addFault({ match: { api }, respond, times });
 
   it('serves the spec’s catalogue entry with a 10,000-unit daily quota reset at midnight Pacific', () => {
     expect(adapter.descriptor).toEqual({
@@ -37,137 +48,128 @@ describe('YouTubeAdapter', () => {
     });
   });
 
-
   describe('verifyCredentials', () => {
     it('checks the token with tokeninfo, then reads the channel (every part an export uses) for 1 unit, and stores the expiry it learnt', async () => {
-      google.issue('T1');
-      const { ctx, charges, store } = testContext({ kind: 'oauth', accessToken: 'T1', refreshToken: 'R1' });
+      const alice = sandbox.admin.account('alice');
+      const tokens = tokensOf('alice');
+      const { ctx, charges, store } = testContext({ kind: 'oauth', accessToken: tokens.access_token, refreshToken: tokens.refresh_token });
       const account = await adapter.verifyCredentials(ctx);
       expect(account).toEqual({
-        accountId: 'UC_x5XG1OV2P6uZZ5FSM9Ttw',
-        name: 'Star Channel',
-        handle: '@star',
+        accountId: alice.channelId,
+        name: expect.stringContaining('Alice'),
+        handle: alice.handle,
         scopes: [READONLY],
         tokenExpiry: expect.any(Date),
       });
-      expect(google.log).toEqual(['tokeninfo:T1', 'api:T1']);
-      const channels = google.requestsTo('/youtube/v3/channels')[0];
-      expect(Object.fromEntries(channels.url.searchParams)).toEqual({ mine: 'true', part: 'snippet,contentDetails,statistics,brandingSettings' });
+      expect(calls()).toEqual(['oauth.tokeninfo 200', 'youtube.channels.list 200']);
+      const channels = sandbox.admin.log({ api: 'youtube.channels.list' }).entries[0];
+      expect(channels.query).toMatchObject({ mine: 'true', part: 'snippet,contentDetails,statistics,brandingSettings' });
       expect(charges).toEqual([{ platform: 'youtube', bucket: 'default', units: 1, operation: 'channels.list' }]);
-      expect(store.value).toMatchObject({ accessToken: 'T1', refreshToken: 'R1', scopes: [READONLY] });
+      expect(store.value).toMatchObject({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token, scopes: [READONLY] });
       expect(Date.parse((store.value as { expiresAt: string }).expiresAt)).toBe(Math.floor(account.tokenExpiry!.getTime()));
     });
 
     it('refreshes an expired access token once on the way', async () => {
-      google.refreshTokens.add('R1');
-      const { ctx, store } = testContext({ kind: 'oauth', accessToken: 'T-expired', refreshToken: 'R1' });
+      const tokens = tokensOf('alice');
+      sandbox.admin.expireTokens({ account: 'alice' });
+      const { ctx, store } = testContext({ kind: 'oauth', accessToken: tokens.access_token, refreshToken: tokens.refresh_token });
       const account = await adapter.verifyCredentials(ctx);
-      expect(account.accountId).toBe('UC_x5XG1OV2P6uZZ5FSM9Ttw');
-      expect(google.log).toEqual(['tokeninfo:T-expired', 'token', 'tokeninfo:T2', 'api:T2']);
-      expect(store.value).toMatchObject({ accessToken: 'T2', refreshToken: 'R1' });
+      expect(account.accountId).toBe(sandbox.admin.account('alice').channelId);
+      expect(calls()).toEqual(['oauth.tokeninfo 400', 'oauth.token 200', 'oauth.tokeninfo 200', 'youtube.channels.list 200']);
+      expect(store.value).toMatchObject({ refreshToken: tokens.refresh_token });
+      expect((store.value as { accessToken: string }).accessToken).not.toBe(tokens.access_token);
     });
 
     it('reports the refreshed token’s expiry when channels.list had to refresh it', async () => {
-      google.issue('T1', { acceptedByApi: false, expiresAt: Date.now() + 30_000 });
-      google.refreshTokens.add('R1');
-      const { ctx, store } = testContext({ kind: 'oauth', accessToken: 'T1', refreshToken: 'R1' });
+      const tokens = tokensOf('alice');
+      fault('youtube.channels.list', { status: 401, reason: 'authError' });
+      const { ctx, store } = testContext({ kind: 'oauth', accessToken: tokens.access_token, refreshToken: tokens.refresh_token });
       const account = await adapter.verifyCredentials(ctx);
-      expect(google.log).toEqual(['tokeninfo:T1', 'api:T1', 'token', 'api:T2']);
-      expect(store.value).toMatchObject({ accessToken: 'T2' });
+      expect(calls()).toEqual(['oauth.tokeninfo 200', 'youtube.channels.list 401', 'oauth.token 200', 'youtube.channels.list 200']);
+      expect((store.value as { accessToken: string }).accessToken).not.toBe(tokens.access_token);
       expect(account.tokenExpiry!.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
     });
 
     it('refuses a token issued to another OAuth client without using it', async () => {
-      google.issue('T1', { audience: 'someone-else.apps.googleusercontent.com' });
-      const { ctx } = testContext({ kind: 'oauth', accessToken: 'T1' });
+      sandbox.admin.addClient({ clientId: 'someone-else.apps.googleusercontent.com', clientSecret: 'other-secret', redirectUris: [] });
+      const tokens = sandbox.admin.issueTokens({ account: 'alice', clientId: 'someone-else.apps.googleusercontent.com', scopes: [READONLY] });
+      const { ctx } = testContext({ kind: 'oauth', accessToken: tokens.access_token });
       await expect(adapter.verifyCredentials(ctx)).rejects.toMatchObject({ reason: 'foreign_client' });
-      expect(google.requestsTo('/youtube/v3/channels')).toHaveLength(0);
+      expect(sandbox.admin.log({ api: 'youtube.channels.list' }).entries).toHaveLength(0);
     });
 
     it('refuses a grant without a YouTube read scope', async () => {
-      google.issue('T1', { scopes: ['openid', 'email'] });
-      const { ctx } = testContext({ kind: 'oauth', accessToken: 'T1' });
+      const tokens = tokensOf('alice', ['openid', 'email']);
+      const { ctx } = testContext({ kind: 'oauth', accessToken: tokens.access_token });
       await expect(adapter.verifyCredentials(ctx)).rejects.toMatchObject({ reason: 'insufficient_scope' });
     });
 
     it('says so when the Google account has no channel', async () => {
-      google.issue('T1');
-      google.channelItems = [];
-      const { ctx } = testContext({ kind: 'oauth', accessToken: 'T1' });
+      const tokens = tokensOf('carol');
+      const { ctx } = testContext({ kind: 'oauth', accessToken: tokens.access_token });
       const error: unknown = await adapter.verifyCredentials(ctx).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(AccountUnavailableError);
       expect((error as AccountUnavailableError).reason).toBe('no_channel');
     });
 
     it('maps quotaExceeded to QuotaExceededError until midnight Pacific, without a retry, charging the refused call', async () => {
-      google.issue('T1');
-      google.channels = (_request, response) => {
-        sendJson(response, 403, googleError(403, 'quotaExceeded', 'The request cannot be completed because you have exceeded your quota.'));
-        return true;
-      };
-      const { ctx, charges } = testContext({ kind: 'oauth', accessToken: 'T1' });
+      const tokens = tokensOf('alice');
+      sandbox.admin.setQuota({ account: 'alice', remaining: 0 });
+      const { ctx, charges } = testContext({ kind: 'oauth', accessToken: tokens.access_token });
       const error: unknown = await adapter.verifyCredentials(ctx).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(QuotaExceededError);
       expect((error as QuotaExceededError).resetsAt).toEqual(nextMidnight('America/Los_Angeles', new Date()));
-      expect(google.requestsTo('/youtube/v3/channels')).toHaveLength(1);
+      expect(sandbox.admin.log({ api: 'youtube.channels.list' }).entries.map((entry) => entry.status)).toEqual([403]);
       expect(charges).toHaveLength(1);
     });
 
     it('backs off and retries on rateLimitExceeded', async () => {
-      google.issue('T1');
-      let calls = 0;
-      google.channels = (_request, response) => {
-        if (++calls > 1) return false;
-        sendJson(response, 403, googleError(403, 'rateLimitExceeded'));
-        return true;
-      };
-      const { ctx, charges } = testContext({ kind: 'oauth', accessToken: 'T1' });
-      await expect(adapter.verifyCredentials(ctx)).resolves.toMatchObject({ name: 'Star Channel' });
+      const tokens = tokensOf('alice');
+      fault('youtube.channels.list', { status: 403, reason: 'rateLimitExceeded' });
+      const { ctx, charges } = testContext({ kind: 'oauth', accessToken: tokens.access_token });
+      await expect(adapter.verifyCredentials(ctx)).resolves.toMatchObject({ name: expect.stringContaining('Alice') });
       expect(charges).toHaveLength(2);
     });
 
     it('maps a disabled API to ProviderNotConfiguredError', async () => {
-      google.issue('T1');
-      google.channels = (_request, response) => {
-        sendJson(response, 403, googleError(403, 'accessNotConfigured', 'YouTube Data API v3 has not been used in project 1'));
-        return true;
-      };
-      const { ctx } = testContext({ kind: 'oauth', accessToken: 'T1' });
+      const tokens = tokensOf('alice');
+      fault('youtube.channels.list', { status: 403, reason: 'accessNotConfigured', message: 'YouTube Data API v3 has not been used in project 1' });
+      const { ctx } = testContext({ kind: 'oauth', accessToken: tokens.access_token });
       await expect(adapter.verifyCredentials(ctx)).rejects.toBeInstanceOf(ProviderNotConfiguredError);
     });
 
     it('needs GOOGLE_CLIENT_ID to check the audience, and says so before calling Google', async () => {
-      const unconfigured = adapterWith(fakeGoogleOptions(google, { clientId: undefined, clientSecret: undefined }));
-      const { ctx } = testContext({ kind: 'oauth', accessToken: 'T1' });
+      const unconfigured = adapterWith(sandboxSettings(sandbox, { GOOGLE_CLIENT_ID: undefined, GOOGLE_CLIENT_SECRET: undefined }));
+      const { ctx } = testContext({ kind: 'oauth', accessToken: tokensOf('alice').access_token });
       await expect(unconfigured.verifyCredentials(ctx)).rejects.toBeInstanceOf(ProviderNotConfiguredError);
-      expect(google.requests).toHaveLength(0);
+      expect(calls()).toEqual([]);
     });
 
-    it('refuses session cookies', async () => {
-      const { ctx } = testContext({ kind: 'cookies', cookies: { sessionid: 'x' } });
-      await expect(adapter.verifyCredentials(ctx)).rejects.toMatchObject({ reason: 'wrong_kind' });
+    it('refuses session cookies and uploaded archives', async () => {
+      const cookies = testContext({ kind: 'cookies', cookies: [{ name: 'sessionid', value: 'x' }] });
+      await expect(adapter.verifyCredentials(cookies.ctx)).rejects.toMatchObject({ reason: 'wrong_kind' });
+      const archive = testContext({ kind: 'archive', uploadId: 'u1', fileName: 'takeout.zip', bytes: 1, sha256: 'ab', uploadedAt: new Date().toISOString() });
+      await expect(adapter.verifyCredentials(archive.ctx)).rejects.toMatchObject({ reason: 'wrong_kind' });
+      expect(calls()).toEqual([]);
     });
   });
 
   describe('refresh', () => {
     it('posts the refresh grant and keeps the stored refresh token when Google sends none', async () => {
-      google.refreshTokens.add('R1');
-      const fresh = await adapter.refresh({ kind: 'oauth', accessToken: 'T1', refreshToken: 'R1' });
-      expect(fresh).toEqual({ kind: 'oauth', accessToken: 'T2', refreshToken: 'R1', expiresAt: expect.any(String), scopes: [READONLY] });
-      const form = new URLSearchParams(google.requestsTo('/token')[0].body);
-      expect(Object.fromEntries(form)).toEqual({
-        grant_type: 'refresh_token',
-        refresh_token: 'R1',
-        client_id: 'star-export.apps.googleusercontent.com',
-        client_secret: 'client-secret',
-      });
-      expect(google.requestsTo('/token')[0].headers['content-type']).toBe('application/x-www-form-urlencoded');
+      const tokens = tokensOf('alice');
+      const fresh = await adapter.refresh({ kind: 'oauth', accessToken: tokens.access_token, refreshToken: tokens.refresh_token });
+      expect(fresh).toEqual({ kind: 'oauth', accessToken: expect.any(String), refreshToken: tokens.refresh_token, expiresAt: expect.any(String), scopes: [READONLY] });
+      expect(fresh.accessToken).not.toBe(tokens.access_token);
+      expect(calls()).toEqual(['oauth.token 200']);
     });
 
     it('takes a new refresh token when Google sends one', async () => {
-      google.refreshTokens.add('R1');
-      google.rotateRefreshToken = true;
-      await expect(adapter.refresh({ kind: 'oauth', accessToken: 'T1', refreshToken: 'R1' })).resolves.toMatchObject({ refreshToken: 'R2' });
+      sandbox.admin.addClient({ clientId: 'rotating.apps.googleusercontent.com', clientSecret: 'rotating-secret', redirectUris: [], rotateRefreshTokens: true });
+      const rotating = adapterWith(sandboxSettings(sandbox, { GOOGLE_CLIENT_ID: 'rotating.apps.googleusercontent.com', GOOGLE_CLIENT_SECRET: 'rotating-secret' }));
+      const tokens = sandbox.admin.issueTokens({ account: 'alice', clientId: 'rotating.apps.googleusercontent.com', scopes: [READONLY] });
+      const fresh = await rotating.refresh({ kind: 'oauth', accessToken: tokens.access_token, refreshToken: tokens.refresh_token });
+      expect(fresh.refreshToken).toEqual(expect.any(String));
+      expect(fresh.refreshToken).not.toBe(tokens.refresh_token);
     });
 
     it('turns invalid_grant into CredentialsRejectedError', async () => {
@@ -178,26 +180,31 @@ describe('YouTubeAdapter', () => {
     });
 
     it("turns another client's refresh token (unauthorized_client) into CredentialsRejectedError, not a configuration problem", async () => {
-      google.foreignRefreshTokens.add('R-foreign');
-      const error: unknown = await adapter.refresh({ kind: 'oauth', accessToken: 'T1', refreshToken: 'R-foreign' }).catch((caught: unknown) => caught);
+      sandbox.admin.addClient({ clientId: 'someone-else.apps.googleusercontent.com', clientSecret: 'other-secret', redirectUris: [] });
+      const foreign = sandbox.admin.issueTokens({ account: 'alice', clientId: 'someone-else.apps.googleusercontent.com', scopes: [READONLY] });
+      const error: unknown = await adapter.refresh({ kind: 'oauth', accessToken: 'T1', refreshToken: foreign.refresh_token }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(CredentialsRejectedError);
       expect((error as CredentialsRejectedError).reason).toBe('foreign_client');
     });
 
     it('turns a refused client into ProviderNotConfiguredError', async () => {
-      const misconfigured = adapterWith(fakeGoogleOptions(google, { clientSecret: 'wrong' }));
-      google.refreshTokens.add('R1');
-      await expect(misconfigured.refresh({ kind: 'oauth', accessToken: 'T1', refreshToken: 'R1' })).rejects.toBeInstanceOf(ProviderNotConfiguredError);
+      const misconfigured = adapterWith(sandboxSettings(sandbox, { GOOGLE_CLIENT_SECRET: 'wrong' }));
+      const tokens = tokensOf('alice');
+      await expect(misconfigured.refresh({ kind: 'oauth', accessToken: tokens.access_token, refreshToken: tokens.refresh_token })).rejects.toBeInstanceOf(
+        ProviderNotConfiguredError,
+      );
     });
   });
 
   describe('revoke', () => {
     it('revokes the refresh token, and treats an already revoked one as done', async () => {
-      google.refreshTokens.add('R1');
-      await adapter.revoke({ kind: 'oauth', accessToken: 'T1', refreshToken: 'R1' });
-      expect(google.revoked).toEqual(['R1']);
-      await expect(adapter.revoke({ kind: 'oauth', accessToken: 'T1', refreshToken: 'R1' })).resolves.toBeUndefined();
-      expect(google.requestsTo('/revoke')).toHaveLength(2);
+      const tokens = tokensOf('alice');
+      await adapter.revoke({ kind: 'oauth', accessToken: tokens.access_token, refreshToken: tokens.refresh_token });
+      await expect(adapter.refresh({ kind: 'oauth', accessToken: tokens.access_token, refreshToken: tokens.refresh_token })).rejects.toMatchObject({
+        reason: 'invalid_grant',
+      });
+      await expect(adapter.revoke({ kind: 'oauth', accessToken: tokens.access_token, refreshToken: tokens.refresh_token })).resolves.toBeUndefined();
+      expect(calls()).toEqual(['oauth.revoke 200', 'oauth.token 400', 'oauth.revoke 400']);
     });
   });
 });

@@ -10,12 +10,11 @@ import { GoogleOAuthClient, type GoogleTokenInfo } from '../google/google-oauth.
 import type { PlatformHttpClient } from '../http/platform-http-client';
 import { PlatformHttpClientFactory } from '../http/platform-http-client.factory';
 import { asRecord, stringField } from '../json-shape';
-import type { PlatformAdaptersOptions } from '../platform-adapters.options';
-import { PLATFORM_ADAPTERS_OPTIONS } from '../platform-adapters.tokens';
 import { YouTubeApi } from './youtube-api';
 import { YouTubeExport } from './youtube-export';
 import { classifyYouTubeResponse } from './youtube-responses';
-import { YOUTUBE_DESCRIPTOR, YOUTUBE_READ_SCOPES, YOUTUBE_WATCH_URL } from './youtube.descriptor';
+import { YOUTUBE_DESCRIPTOR, YOUTUBE_READ_SCOPES } from './youtube.descriptor';
+import { YOUTUBE_OPTIONS, type YouTubeOptions } from './youtube.options';
 import { YOUTUBE_VIEWS } from './youtube.views';
 
 /**
@@ -31,17 +30,17 @@ export class YouTubeAdapter extends PlatformAdapter {
   private readonly google: GoogleOAuthClient;
   private readonly exporter: YouTubeExport;
 
-  constructor(@Inject(PLATFORM_ADAPTERS_OPTIONS) options: PlatformAdaptersOptions, clients: PlatformHttpClientFactory) {
+  constructor(@Inject(YOUTUBE_OPTIONS) options: YouTubeOptions, clients: PlatformHttpClientFactory) {
     super();
     this.google = new GoogleOAuthClient('youtube', options.google, clients);
     this.client = clients.create({
       platform: 'youtube',
-      baseUrl: options.youtube.apiUrl,
+      baseUrl: options.apiUrl,
       classify: classifyYouTubeResponse,
       refresh: (tokens, signal) => this.google.refresh(tokens, signal),
     });
     this.api = new YouTubeApi(this.client);
-    this.exporter = new YouTubeExport(this.api, options.youtube.watchUrl ?? YOUTUBE_WATCH_URL);
+    this.exporter = new YouTubeExport(this.api, options.watchUrl);
   }
 
   override collections(options: ExportOptions): CollectionPlan[] {

@@ -4,4 +4,3 @@ export { PlatformsService } from './platforms.service';
 export { PlatformAccess } from './platform-access';
 export type { ConnectedPlatform, QuotaStanding } from './platform-access';
 export { apiErrorFromPlatform } from './platform-errors';
-export { platformAdaptersOptions } from './platform-adapters.options';

@@ -1,9 +1,7 @@
-import type { MediaReference } from '@app/platform-adapters';
+import type { MediaFetcher as PlatformMediaFetcher } from '@app/platform-adapters';
 
-/** Downloads one media file: over HTTP through the media helper, or a video file through yt-dlp. */
-export interface MediaFetcher {
-  fetch(ref: MediaReference, destination: string, signal: AbortSignal): Promise<{ bytes: number; contentType?: string }>;
-}
+/** Downloads one media file the way its platform says; the platform library's MediaFetcher does it. */
+export type MediaFetcher = Pick<PlatformMediaFetcher, 'fetch'>;
 
 /** One downloaded media file, as the media spool records it. */
 export interface MediaRecord {

@@ -4,11 +4,10 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { ErrorCode, WaitReason } from '@app/contracts';
 import {
   CredentialsRejectedError,
-  MediaDownloader,
+  MediaFetcher,
   PlatformError,
   QuotaExceededError,
   RateLimitedError,
-  VideoFileDownloader,
 } from '@app/platform-adapters';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import type { AppConfig } from '../../../config/app-config';
@@ -21,7 +20,6 @@ import { downloadPath } from '../export-views.mapper';
 import { ExportEventBus } from '../events/export-event-bus';
 import { ProgressThrottle } from '../events/progress-throttle';
 import { ExportPipeline } from '../pipeline/export-pipeline';
-import type { MediaFetcher } from '../pipeline/media-fetcher';
 import { plannedCollections } from '../pipeline/planned-collections';
 import { buildArchive } from '../writers/archive-builder';
 import { EXPORT_QUEUE, ExportJobData } from './export-queue';
@@ -41,8 +39,6 @@ import { ExportStopped, RunningExports } from './running-exports';
 @Processor(EXPORT_QUEUE, { concurrency: 2, drainDelay: 1, lockDuration: 15_000, stalledInterval: 5_000 })
 export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(ExportProcessor.name);
-  private readonly media: MediaFetcher;
-
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly platforms: PlatformAccess,
@@ -50,14 +46,9 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     private readonly storage: ExportStorage,
     private readonly events: ExportEventBus,
     private readonly running: RunningExports,
-    downloader: MediaDownloader,
-    videos: VideoFileDownloader,
+    private readonly media: MediaFetcher,
   ) {
     super();
-    this.media = {
-      fetch: (ref, destination, signal) =>
-        ref.via === 'ytdlp' ? videos.download({ url: ref.url, destination, signal }) : downloader.download({ url: ref.url, destination, signal }),
-    };
   }
 
   onModuleInit(): void {

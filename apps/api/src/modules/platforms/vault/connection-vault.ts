@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CredentialsRejectedError } from '@app/platform-adapters';
-import type { CredentialStore, PlatformCredentials } from '@app/platform-adapters';
+import { credentialsExpiry, parseStoredCredentials, type CredentialStore, type PlatformCredentials } from '@app/platform-adapters';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
 import { PlatformConnection } from '../platform-connection.entity';
 import { SealContext, TokenCipher } from './token-cipher';
 
-const expiryOf = (credentials: PlatformCredentials): Date | null =>
-  credentials.kind === 'oauth' && credentials.expiresAt ? new Date(credentials.expiresAt) : null;
+const expiryOf = (credentials: PlatformCredentials): Date | null => credentialsExpiry(credentials) ?? null;
 
 /**
  * Platform credentials at rest: sealed with AES-256-GCM, bound to user, platform and connection.
@@ -32,7 +31,7 @@ export class ConnectionVault {
   }
 
   open(connection: PlatformConnection): PlatformCredentials {
-    return JSON.parse(this.cipher.open(connection.credentials, contextOf(connection))) as PlatformCredentials;
+    return parseStoredCredentials(this.cipher.open(connection.credentials, contextOf(connection)));
   }
 
   /**

@@ -1,8 +1,8 @@
 import { Reply, bytesReply, htmlReply, redirectReply } from '../http/reply';
 import type { Call, Route } from '../server/call';
 import type { VideoRef } from '../synthetic/universe';
-import { THUMBNAIL_FILES } from '../youtube/thumbnails';
-import { avatarPng, placeholderJpeg, thumbnailJpeg, videoMp4 } from './images';
+import { THUMBNAIL_FILES } from './thumbnails';
+import { avatarPng, placeholderJpeg, thumbnailJpeg, videoMp4 } from '../media/images';
 
 const CACHE = { 'cache-control': 'public, max-age=86400' };
 const notFound = (): Reply => ({ status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: { type: 'text', value: 'Not Found' } });
@@ -88,7 +88,8 @@ function redirect(call: Call): Reply {
   return to ? redirectReply(to) : notFound();
 }
 
-export const MEDIA_ROUTES: Route[] = [
+/** YouTube's CDN and watch pages: thumbnails (i.ytimg.com), avatars (yt3.ggpht.com), video files and the watch page yt-dlp reads. */
+export const YOUTUBE_MEDIA_ROUTES: Route[] = [
   { methods: ['GET', 'HEAD'], path: /^\/vi\/([A-Za-z0-9_-]{11})\/([a-z]+)\.jpg$/, api: 'media.thumbnail', surface: 'media', handler: thumbnail },
   { methods: ['GET', 'HEAD'], path: /^\/ytc\/(UC[A-Za-z0-9_-]{22})=s(\d{1,3})(?:-[A-Za-z0-9-]*)?$/, api: 'media.avatar', surface: 'media', handler: avatar },
   {
