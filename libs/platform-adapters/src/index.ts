@@ -3,6 +3,7 @@ export * from './adapter/account-info';
 export * from './adapter/call-context';
 export * from './adapter/collection';
 export * from './adapter/credentials';
+export * from './adapter/oauth-connect';
 export * from './adapter/platform-adapter';
 export * from './errors';
 

@@ -4,7 +4,9 @@ export interface GoogleOAuthOptions {
   /** Without it and the secret, YouTube tokens can be neither refreshed nor checked for their audience. */
   clientId?: string;
   clientSecret?: string;
-  /** GOOGLE_TOKEN_URL: refresh grant. */
+  /** GOOGLE_AUTH_URL: the consent screen of OAuth connect. Default https://accounts.google.com/o/oauth2/v2/auth. */
+  authUrl?: string;
+  /** GOOGLE_TOKEN_URL: authorization-code and refresh grants. */
   tokenUrl: string;
   /** GOOGLE_REVOKE_URL: used on disconnect. */
   revokeUrl: string;
@@ -61,12 +63,13 @@ export function checkPlatformAdaptersOptions(options: PlatformAdaptersOptions): 
   const problems: string[] = [];
   const urls: [string, string | undefined][] = [
     ['youtube.apiUrl', options.youtube.apiUrl],
+    ['google.authUrl', options.google.authUrl],
     ['google.tokenUrl', options.google.tokenUrl],
     ['google.revokeUrl', options.google.revokeUrl],
     ['google.tokenInfoUrl', options.google.tokenInfoUrl],
     ['youtube.watchUrl', options.youtube.watchUrl],
   ];
-  const optional = new Set(['google.tokenInfoUrl', 'youtube.watchUrl']);
+  const optional = new Set(['google.authUrl', 'google.tokenInfoUrl', 'youtube.watchUrl']);
   for (const [name, value] of urls) {
     if (value === undefined && optional.has(name)) continue;
     if (!isHttpUrl(value)) problems.push(`${name} must be an http(s) URL (got ${value === undefined ? 'nothing' : `"${value}"`})`);

@@ -4,6 +4,7 @@ import type { AccountInfo } from './account-info';
 import type { PlatformCallContext } from './call-context';
 import type { CollectionPlan, Cursor, Page } from './collection';
 import type { OAuthTokens } from './credentials';
+import type { OAuthConnectCapability } from './oauth-connect';
 
 /** What an export with given options is expected to cost, from the platform's own counts. */
 export interface ExportEstimate {
@@ -23,6 +24,9 @@ export interface ExportEstimate {
  */
 export abstract class PlatformAdapter {
   abstract readonly descriptor: PlatformDescriptor;
+
+  /** The OAuth consent-screen connect step, on platforms that connect that way (see oauth-connect.ts). */
+  readonly oauth?: OAuthConnectCapability;
 
   /**
    * Checks the credentials against the platform and says whose they are. Used on connect and at the start

@@ -9,6 +9,7 @@ export function platformAdaptersOptions(config: AppConfig): PlatformAdaptersOpti
     google: {
       clientId: config.google.clientId,
       clientSecret: config.google.clientSecret,
+      authUrl: config.google.authUrl,
       tokenUrl: config.google.tokenUrl,
       revokeUrl: config.google.revokeUrl,
     },
