@@ -30,11 +30,15 @@ export class OAuthBrowserBinding {
     this.secure = config.publicUrl.startsWith('https:');
   }
 
-  /** Sets a fresh nonce cookie for this flow on the response; returns the hash to keep with the state. */
-  bind(response: Response, platform: string, state: string): string {
+  /** A fresh nonce for a flow, and the hash to keep with its state. */
+  issue(): { nonce: string; hash: string } {
     const nonce = randomBytes(32).toString('base64url');
+    return { nonce, hash: sha256(nonce) };
+  }
+
+  /** Hands the flow's nonce to the browser that starts it, once its state is stored. */
+  bind(response: Response, platform: string, state: string, nonce: string): void {
     response.cookie(cookieName(state), nonce, { ...this.options(platform), maxAge: PENDING_CONNECT_TTL_MINUTES * 60_000 });
-    return sha256(nonce);
   }
 
   /** Whether the browser holds the flow's nonce. The cookie is single-use: it is cleared either way. */

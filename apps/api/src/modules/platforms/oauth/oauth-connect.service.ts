@@ -55,8 +55,9 @@ export class OAuthConnectService {
     } catch (error) {
       throw apiErrorFromPlatform(error);
     }
-    const browserBindingHash = this.binding.bind(response, platform, state);
-    await this.pending.create({ state, userId, platform, codeVerifier, browserBindingHash });
+    const { nonce, hash } = this.binding.issue();
+    await this.pending.create({ state, userId, platform, codeVerifier, browserBindingHash: hash });
+    this.binding.bind(response, platform, state, nonce);
     return authorizationUrl;
   }
 
