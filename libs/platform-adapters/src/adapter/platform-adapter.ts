@@ -25,8 +25,11 @@ export interface ExportEstimate {
 export abstract class PlatformAdapter {
   abstract readonly descriptor: PlatformDescriptor;
 
-  /** The OAuth consent-screen connect step, on platforms that connect that way (see oauth-connect.ts). */
-  readonly oauth?: OAuthConnectCapability;
+  /**
+   * The OAuth consent-screen connect step, on platforms that connect that way (see oauth-connect.ts).
+   * Declared only, so that nothing here shadows an adapter that provides it as a getter.
+   */
+  declare readonly oauth?: OAuthConnectCapability;
 
   /**
    * Checks the credentials against the platform and says whose they are. Used on connect and at the start
