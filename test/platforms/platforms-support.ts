@@ -4,7 +4,7 @@ import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { RunningSandbox, SandboxOptions } from '../../apps/platform-sandbox/src';
 import { PlatformConnection } from '../../apps/api/src/modules/platforms/platform-connection.entity';
 import { ConnectionVault } from '../../apps/api/src/modules/platforms/vault/connection-vault';
-import type { PlatformCredentials } from '@app/platform-adapters';
+import type { PlatformAdapter, PlatformCredentials } from '@app/platform-adapters';
 import { database, registerUser, uniqueEmail } from '../support/auth-helpers';
 import type { Session } from '../support/auth-helpers';
 import { freePort } from '../support/redis-server';
@@ -29,6 +29,8 @@ export interface HarnessOptions {
    * and without emptying Redis under it. In embedded mode every app has its own queue anyway.
    */
   worker?: boolean;
+  /** Test adapters registered beside the real ones, as if they were known platforms. */
+  adapters?: PlatformAdapter[];
 }
 
 /**
@@ -41,15 +43,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const roleEnv: TestEnv = serverMode() && !options.worker ? { APP_ROLE: 'api', REDIS_URL: process.env.REDIS_URL } : {};
   let t: TestApp;
   try {
-    t = await startTestApp({
-      ...sandbox.env,
-      TRUST_PROXY: '1',
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      FRONTEND_URL: undefined,
-      ...roleEnv,
-      ...options.env,
-    });
+    t = await startTestApp(
+      {
+        ...sandbox.env,
+        TRUST_PROXY: '1',
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        FRONTEND_URL: undefined,
+        ...roleEnv,
+        ...options.env,
+      },
+      options.adapters,
+    );
   } catch (error) {
     await sandbox.close();
     throw error;

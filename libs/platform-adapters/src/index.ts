@@ -4,6 +4,7 @@ export * from './adapter/call-context';
 export * from './adapter/collection';
 export * from './adapter/collection-view';
 export * from './adapter/credentials';
+export * from './adapter/oauth-connect';
 export * from './adapter/platform-adapter';
 export * from './adapter/platform-definition';
 export * from './errors';

@@ -4,6 +4,7 @@ import type { PlatformCallContext } from './call-context';
 import type { CollectionPlan, Cursor, Page } from './collection';
 import type { CollectionViews } from './collection-view';
 import type { OAuthTokens } from './credentials';
+import type { OAuthConnectCapability } from './oauth-connect';
 
 /** What an export with given options is expected to cost, from the platform's own counts. */
 export interface ExportEstimate {
@@ -26,6 +27,12 @@ export abstract class PlatformAdapter {
 
   /** How the offline HTML viewer presents each collection's items; without it, items show as field lists. */
   readonly views?: CollectionViews;
+
+  /**
+   * The OAuth consent-screen connect step, on platforms that connect that way (see oauth-connect.ts).
+   * Declared only, so that nothing here shadows an adapter that provides it as a getter.
+   */
+  declare readonly oauth?: OAuthConnectCapability;
 
   /**
    * Checks the credentials against the platform and says whose they are. Used on connect and at the start

@@ -5,7 +5,9 @@ export interface GoogleOAuthOptions {
   /** Without it and the secret, YouTube tokens can be neither refreshed nor checked for their audience. */
   clientId?: string;
   clientSecret?: string;
-  /** GOOGLE_TOKEN_URL: refresh grant. */
+  /** GOOGLE_AUTH_URL: the consent screen of OAuth connect. Default https://accounts.google.com/o/oauth2/v2/auth. */
+  authUrl?: string;
+  /** GOOGLE_TOKEN_URL: authorization-code and refresh grants. */
   tokenUrl: string;
   /** GOOGLE_REVOKE_URL: used on disconnect. */
   revokeUrl: string;
@@ -16,12 +18,13 @@ export interface GoogleOAuthOptions {
   tokenInfoUrl?: string;
 }
 
-/** GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET (together), GOOGLE_TOKEN_URL, GOOGLE_REVOKE_URL. */
+/** GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET (together), GOOGLE_AUTH_URL, GOOGLE_TOKEN_URL, GOOGLE_REVOKE_URL. */
 export function readGoogleOAuthOptions(read: SettingsReader): GoogleOAuthOptions {
   read.together('GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET');
   return {
     clientId: read.string('GOOGLE_CLIENT_ID'),
     clientSecret: read.string('GOOGLE_CLIENT_SECRET'),
+    authUrl: read.url('GOOGLE_AUTH_URL'),
     tokenUrl: read.url('GOOGLE_TOKEN_URL', 'https://oauth2.googleapis.com/token'),
     revokeUrl: read.url('GOOGLE_REVOKE_URL', 'https://oauth2.googleapis.com/revoke'),
   };

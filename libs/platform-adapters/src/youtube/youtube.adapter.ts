@@ -4,6 +4,7 @@ import type { AccountInfo } from '../adapter/account-info';
 import type { PlatformCallContext } from '../adapter/call-context';
 import type { CollectionPlan, Cursor, Page } from '../adapter/collection';
 import type { OAuthTokens } from '../adapter/credentials';
+import type { OAuthConnectCapability } from '../adapter/oauth-connect';
 import { PlatformAdapter, type ExportEstimate } from '../adapter/platform-adapter';
 import { CredentialsRejectedError, ProviderNotConfiguredError } from '../errors';
 import { GoogleOAuthClient, type GoogleTokenInfo } from '../google/google-oauth.client';
@@ -12,19 +13,21 @@ import { PlatformHttpClientFactory } from '../http/platform-http-client.factory'
 import { asRecord, stringField } from '../json-shape';
 import { YouTubeApi } from './youtube-api';
 import { YouTubeExport } from './youtube-export';
+import { YouTubeOAuth } from './youtube-oauth';
 import { classifyYouTubeResponse } from './youtube-responses';
 import { YOUTUBE_DESCRIPTOR, YOUTUBE_READ_SCOPES } from './youtube.descriptor';
 import { YOUTUBE_OPTIONS, type YouTubeOptions } from './youtube.options';
 import { YOUTUBE_VIEWS } from './youtube.views';
 
 /**
- * YouTube through the Data API v3 with Google OAuth: identity, refresh and revoke, and the export
+ * YouTube through the Data API v3 with Google OAuth: connect (YouTubeOAuth), identity, refresh and revoke, and the export
  * collections of YouTubeExport (profile, videos, playlists, playlist-items, comments, subscriptions).
  */
 @Injectable()
 export class YouTubeAdapter extends PlatformAdapter {
   readonly descriptor = YOUTUBE_DESCRIPTOR;
   override readonly views = YOUTUBE_VIEWS;
+  override readonly oauth: OAuthConnectCapability;
   private readonly client: PlatformHttpClient;
   private readonly api: YouTubeApi;
   private readonly google: GoogleOAuthClient;
@@ -33,6 +36,7 @@ export class YouTubeAdapter extends PlatformAdapter {
   constructor(@Inject(YOUTUBE_OPTIONS) options: YouTubeOptions, clients: PlatformHttpClientFactory) {
     super();
     this.google = new GoogleOAuthClient('youtube', options.google, clients);
+    this.oauth = new YouTubeOAuth(this.google);
     this.client = clients.create({
       platform: 'youtube',
       baseUrl: options.apiUrl,

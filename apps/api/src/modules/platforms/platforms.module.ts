@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OAuthBrowserBinding } from './oauth/browser-binding';
 import { OAuthConnectService } from './oauth/oauth-connect.service';
+import { PendingOAuthConnects } from './oauth/pending-oauth-connects';
+import { PlatformOAuthController } from './oauth/platform-oauth.controller';
 import { PlatformAccess } from './platform-access';
 import { PlatformAccessService } from './platform-access.service';
 import { PlatformConnection } from './platform-connection.entity';
@@ -15,10 +18,12 @@ import { ConnectionVault } from './vault/connection-vault';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([PlatformConnection])],
-  controllers: [PlatformsController],
+  controllers: [PlatformsController, PlatformOAuthController],
   providers: [
     PlatformsService,
     OAuthConnectService,
+    PendingOAuthConnects,
+    OAuthBrowserBinding,
     ConnectionVault,
     QuotaLedgerService,
     PlatformAccessService,

@@ -41,3 +41,9 @@ export class PlatformStatusView {
 export class AuthorizationUrlView {
   authorizationUrl: string;
 }
+
+/** The answer of an OAuth callback that connected the platform. */
+export class OAuthConnectedView {
+  platform: string;
+  connected: boolean;
+}
