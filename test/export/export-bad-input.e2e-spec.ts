@@ -259,7 +259,8 @@ describe('Export bad-input matrix', () => {
     });
 
     it('row 29: refuses ids that are not UUIDs on every export route', async () => {
-      for (const id of ['123', 'not-a-uuid', '..%2f..%2fetc%2fpasswd', '%00', `${randomUUID()}x`, "1'%20OR%20'1'='1"]) {
+      // A NUL (`%00`) never gets this far: test/security/nul-bytes refuses it for every route.
+      for (const id of ['123', 'not-a-uuid', '..%2f..%2fetc%2fpasswd', `${randomUUID()}x`, "1'%20OR%20'1'='1"]) {
         invalid(await call(a, 'get', `/api/export/${id}`), 'jobId');
         invalid(await call(a, 'post', `/api/export/${id}/cancel`), 'jobId');
         invalid(await call(a, 'post', `/api/export/${id}/download-link`), 'jobId');
