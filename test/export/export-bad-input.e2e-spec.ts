@@ -128,6 +128,35 @@ describe('Export bad-input matrix', () => {
       await waitFor(t, a, leap.body.data.jobId as string, finished);
     });
 
+    it('refuses arrays where objects belong, instead of ignoring them', async () => {
+      const before = await rowsOf(a);
+      for (const options of [[], [{ maxRecords: 5 }], 'maxRecords=5', 5, true]) {
+        invalid(await start(a, { platform: FIXTURE, format: 'json', options }), 'options');
+      }
+      for (const dateRange of [[], ['2023-01-01', '2023-12-31'], [{ start: '2023-01-01', end: '2023-12-31' }]]) {
+        invalid(await start(a, { platform: FIXTURE, format: 'json', options: { dateRange } }), 'options.dateRange');
+      }
+      expect(await rowsOf(a)).toBe(before);
+    });
+
+    it('refuses days before 2004-01-01 or after tomorrow, saying which range is allowed', async () => {
+      const before = await rowsOf(a);
+      const range = (start: string, end: string): object => ({ platform: FIXTURE, format: 'json', options: { dateRange: { start, end } } });
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      const later = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+      for (const start_ of ['0000-01-01', '0001-01-01', '1970-01-01', '2003-12-31']) {
+        const res = await start(a, range(start_, '2023-12-31'));
+        invalid(res, 'options.dateRange.start');
+        expect(res.body.details).toContainEqual({ field: 'options.dateRange.start', messages: [expect.stringContaining('2004-01-01')] });
+      }
+      for (const end of [later, '9999-12-31']) invalid(await start(a, range('2023-01-01', end)), 'options.dateRange.end');
+      expect(await rowsOf(a)).toBe(before);
+      // The bounds themselves are days one may ask for.
+      const widest = await start(a, range('2004-01-01', tomorrow));
+      expect(widest.status).toBe(201);
+      await waitFor(t, a, widest.body.data.jobId as string, finished);
+    });
+
     it('row 25: refuses maxRecords that is not a whole number from 1 to the cap', async () => {
       const before = await rowsOf(a);
       for (const maxRecords of [-1, 0, 1.5, '100', 1e12, 2 ** 53 + 1, true, [10], { n: 1 }]) {
