@@ -261,6 +261,42 @@ describe('Export bad-input matrix', () => {
       expect(await rowsOf(c)).toBe(2);
       for (const id of [firstTry.body.data.jobId as string, clicks[0].body.data.jobId as string]) await waitFor(t, c, id, finished);
     });
+    it('Idempotency-Key reused with a different body: 422 IDEMPOTENCY_KEY_REUSED, the first export untouched', async () => {
+      const c = await connectedUser(t);
+      const key = `reuse-${randomUUID()}`;
+      const first = await start(c, { platform: FIXTURE, format: 'json', options: { maxRecords: 20 } }, { 'Idempotency-Key': key });
+      expect(first.status).toBe(201);
+      const jobId = first.body.data.jobId as string;
+      for (const other of [
+        { platform: FIXTURE, format: 'csv', options: { maxRecords: 20 } },
+        { platform: FIXTURE, format: 'json', options: { maxRecords: 5 } },
+        { platform: FIXTURE, format: 'json' },
+        { platform: JSON_ONLY_FIXTURE, format: 'json', options: { maxRecords: 20 } },
+      ]) {
+        const res = await start(c, other, { 'Idempotency-Key': key });
+        expect(res.status).toBe(422);
+        expect(res.body).toEqual({ success: false, code: 'IDEMPOTENCY_KEY_REUSED', error: expect.stringMatching(/Idempotency-Key/) });
+      }
+      // The same request, written differently (key order, an unset option as null), is the same request.
+      const again = await start(c, { options: { includeMedia: null, maxRecords: 20 }, format: 'json', platform: FIXTURE }, { 'Idempotency-Key': key });
+      expect(again.status).toBe(201);
+      expect(again.body.data.jobId).toBe(jobId);
+      expect(await rowsOf(c)).toBe(1);
+      const [row]: { fingerprint: string | null }[] = await db.query('SELECT idempotency_fingerprint AS fingerprint FROM export_jobs WHERE id = $1', [jobId]);
+      expect(row.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+      expect(await waitFor(t, c, jobId, finished)).toMatchObject({ status: 'completed', processedItems: 20 });
+
+      // Two different bodies racing on a fresh key: one export, and the other request is told why.
+      await sleep(1_000);
+      const raceKey = `race-${randomUUID()}`;
+      const race = await Promise.all(
+        ['json', 'csv'].map((format) => request(t.url).post('/api/export/start').set(c.auth).set('Idempotency-Key', raceKey).send({ platform: FIXTURE, format })),
+      );
+      race.forEach(checked);
+      expect(race.map((res) => res.status).sort()).toEqual([201, 422]);
+      expect(await rowsOf(c)).toBe(2);
+      await waitFor(t, c, race.find((res) => res.status === 201)?.body.data.jobId as string, finished);
+    });
   });
 
   describe('reading, cancelling and downloading', () => {

@@ -21,6 +21,7 @@ import { listItemView, startedView, statusView } from './export-views.mapper';
 import { ExportEventBus } from './events/export-event-bus';
 import { EXPORT_JOB_OPTIONS, EXPORT_QUEUE, ExportJobData } from './queue/export-queue';
 import { humanBytes } from './human-bytes';
+import { assertSameRequest, requestFingerprint } from './idempotency-fingerprint';
 
 const ESTIMATE_TIMEOUT_MS = 30_000;
 
@@ -48,11 +49,12 @@ export class ExportService {
   }
 
   async start(userId: string, request: StartExportDto, idempotencyKey?: string): Promise<StartedExportView> {
+    const options = plainOptions(request.options ?? {});
+    const fingerprint = requestFingerprint({ platform: request.platform, format: request.format, options });
     if (idempotencyKey) {
       const previous = await this.db.getRepository(ExportJob).findOneBy({ userId, idempotencyKey });
-      if (previous) return startedView(previous);
+      if (previous) return startedView(assertSameRequest(previous, fingerprint));
     }
-    const options = plainOptions(request.options ?? {});
     const adapter = this.validate(request, options);
     const connection = await this.platforms.connected(userId, request.platform);
     const estimate = await this.estimate(adapter, connection, options);
@@ -68,7 +70,7 @@ export class ExportService {
       );
     }
 
-    const job = await this.db.transaction((manager) => this.insert(manager, userId, request, options, estimate, idempotencyKey));
+    const job = await this.db.transaction((manager) => this.insert(manager, userId, request, options, estimate, idempotencyKey, fingerprint));
     await this.enqueue(job.id);
     return startedView(job);
   }
@@ -224,12 +226,13 @@ export class ExportService {
     request: StartExportDto,
     options: ExportRequestOptions,
     estimate: { units: number; items: number | null },
-    idempotencyKey?: string,
+    idempotencyKey: string | undefined,
+    fingerprint: string,
   ): Promise<ExportJob> {
     await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [userId]);
     if (idempotencyKey) {
       const previous = await manager.getRepository(ExportJob).findOneBy({ userId, idempotencyKey });
-      if (previous) return previous;
+      if (previous) return assertSameRequest(previous, fingerprint);
     }
     const [{ active }]: { active: string }[] = await manager.query(
       `SELECT count(*) AS active FROM export_jobs WHERE user_id = $1 AND status IN ('queued', 'processing')`,
@@ -255,6 +258,7 @@ export class ExportService {
         processedItems: 0,
         attempt: 0,
         idempotencyKey: idempotencyKey ?? null,
+        idempotencyFingerprint: idempotencyKey ? fingerprint : null,
         estimatedUnits: estimate.units || null,
         account: null,
         warnings: [],
