@@ -55,6 +55,8 @@ export interface AppConfig {
   mediaAllowedHosts: string[];
   shutdownTimeoutMs: number;
   logLevel: string;
+  /** Serve Swagger UI at /api/docs and the OpenAPI document at /api/docs-json. */
+  apiDocs: boolean;
   exports: {
     /** Exports a user may have queued or running at once. */
     maxActivePerUser: number;
@@ -149,6 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, version: string): AppConfig {
       maxActivePerUser: read.int('EXPORT_MAX_ACTIVE', 3, 1, 100),
       retentionDays: read.int('EXPORT_RETENTION_DAYS', 7, 1, 3650),
     },
+    // The docs map every route for whoever asks: a production server shows them only when told to.
+    apiDocs: read.oneOf('API_DOCS', ['true', 'false'] as const, production ? 'false' : 'true') === 'true',
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
