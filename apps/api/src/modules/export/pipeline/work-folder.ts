@@ -1,5 +1,6 @@
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makePrivateDir } from '../../../common/private-files';
 import { safeSegment } from '../writers/entry-names';
 import { Spool } from './spool';
 
@@ -12,13 +13,16 @@ export type SpoolKind = 'items' | 'media' | 'errors';
  */
 export class WorkFolder {
   readonly root: string;
+  private readonly workDir: string;
 
   constructor(storageDir: string, readonly exportId: string) {
-    this.root = join(storageDir, 'work', exportId);
+    this.workDir = join(storageDir, 'work');
+    this.root = join(this.workDir, exportId);
   }
 
   async create(): Promise<void> {
-    await mkdir(join(this.root, 'media'), { recursive: true });
+    await makePrivateDir(this.workDir);
+    await makePrivateDir(join(this.root, 'media'));
   }
 
   spool(collection: string, kind: SpoolKind, attempt: number): Spool {

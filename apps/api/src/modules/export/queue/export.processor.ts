@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { BeforeApplicationShutdown, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -14,6 +14,7 @@ import {
 } from '@app/platform-adapters';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { makePrivateDir } from '../../../common/private-files';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
 import { queryRows } from '../../../database/query-rows';
@@ -142,7 +143,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     const collected = await pipeline.run();
 
     const archives = join(this.config.storageDir, 'archives');
-    await mkdir(archives, { recursive: true });
+    await makePrivateDir(archives);
     // Named by attempt: a stale worker's archive can never replace the one the database points at.
     const target = join(archives, `${row.id}.a${row.attempt}.zip`);
     const bytes = await buildArchive(
