@@ -5,6 +5,23 @@ import { FIXTURE, FixtureAdapter } from '../support/fixture-adapter';
 import { TestApp, startTestApp } from '../support/test-app';
 import { ExportUser, exportState, finished, startExport, waitFor } from '../support/export-client';
 import { connectedUser } from '../export/export-support';
+import { connectYouTube, startYouTubeHarness } from '../youtube/youtube-support';
+import type { YouTubeHarness } from '../youtube/youtube-support';
+
+/** Flips one byte of the ciphertext of a user's sealed credentials; returns the altered value. */
+async function tamper(db: DataSource, userId: string, platform: string): Promise<string> {
+  const [{ credentials }]: { credentials: string }[] = await db.query(
+    'SELECT credentials FROM platform_connections WHERE user_id = $1 AND platform = $2',
+    [userId, platform],
+  );
+  const parts = credentials.split(':');
+  const body = Buffer.from(parts[3], 'base64url');
+  body[0] ^= 1;
+  parts[3] = body.toString('base64url');
+  const altered = parts.join(':');
+  await db.query('UPDATE platform_connections SET credentials = $1 WHERE user_id = $2 AND platform = $3', [altered, userId, platform]);
+  return altered;
+}
 
 /**
  * A platform credential whose ciphertext was altered in the database (one byte flipped) is a
@@ -17,20 +34,7 @@ describe('Tampered platform credentials', () => {
   let db: DataSource;
   let warn: jest.SpyInstance;
 
-  /** Flips one byte of the user's sealed credentials; returns the altered value. */
-  const tamper = async (user: ExportUser): Promise<string> => {
-    const [{ credentials }]: { credentials: string }[] = await db.query(
-      'SELECT credentials FROM platform_connections WHERE user_id = $1 AND platform = $2',
-      [user.session.user.id, FIXTURE],
-    );
-    const parts = credentials.split(':');
-    const body = Buffer.from(parts[3], 'base64url');
-    body[0] ^= 1;
-    parts[3] = body.toString('base64url');
-    const altered = parts.join(':');
-    await db.query('UPDATE platform_connections SET credentials = $1 WHERE user_id = $2 AND platform = $3', [altered, user.session.user.id, FIXTURE]);
-    return altered;
-  };
+  const tamperFixture = (user: ExportUser): Promise<string> => tamper(db, user.session.user.id, FIXTURE);
 
   const securityWarnings = (user: ExportUser): string[] =>
     warn.mock.calls.map((call: unknown[]) => String(call[0])).filter((line) => line.includes(user.session.user.id));
@@ -55,7 +59,7 @@ describe('Tampered platform credentials', () => {
 
   it('refuses the start with 409 PLATFORM_NOT_CONNECTED asking for a reconnect, logs it once, and a reconnect heals it', async () => {
     const user = await connectedUser(t);
-    const altered = await tamper(user);
+    const altered = await tamperFixture(user);
 
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const res = await call(user, 'post', '/api/export/start', { platform: FIXTURE, format: 'json' });
@@ -86,7 +90,7 @@ describe('Tampered platform credentials', () => {
 
   it('shows a tampered connection in the status before any export, and disconnects it without a 500', async () => {
     const user = await connectedUser(t);
-    await tamper(user);
+    await tamperFixture(user);
     const status = await call(user, 'get', `/api/platforms/${FIXTURE}/status`);
     expect(status.status).toBe(200);
     expect(status.body.data).toMatchObject({ connected: false, needsReconnect: true });
@@ -101,7 +105,7 @@ describe('Tampered platform credentials', () => {
     fixture.reset({ totals: { posts: 2_000, photos: 0 }, pageDelayMs: 100 });
     const id = await startExport(t, user, { format: 'json' });
     await waitFor(t, user, id, (state) => state.processedItems > 0 || finished(state));
-    await tamper(user);
+    await tamperFixture(user);
     const done = await waitFor(t, user, id, finished);
     expect(done.status).toBe('failed');
     expect(done.error).toMatchObject({ code: 'PLATFORM_NOT_CONNECTED', message: expect.stringMatching(/reconnect/i) });
@@ -109,5 +113,31 @@ describe('Tampered platform credentials', () => {
     expect((await exportState(t, user, id)).status).toBe('failed');
     const status = await call(user, 'get', `/api/platforms/${FIXTURE}/status`);
     expect(status.body.data).toMatchObject({ needsReconnect: true });
+  });
+});
+
+/** The reported case: YouTube's start asks the platform for an estimate with the stored tokens. */
+describe('Tampered YouTube credentials', () => {
+  let h: YouTubeHarness | undefined;
+
+  beforeAll(async () => {
+    h = await startYouTubeHarness();
+  }, 600_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('answer 409 PLATFORM_NOT_CONNECTED on export start, and the status says to reconnect', async () => {
+    const { t, sandbox } = h as YouTubeHarness;
+    const user = await connectYouTube(t, sandbox, 'alice');
+    await tamper(t.app.get(DataSource), user.session.user.id, 'youtube');
+    await user.pace();
+    const res = await request(t.url).post('/api/export/start').set(user.auth).send({ platform: 'youtube', format: 'json' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ success: false, code: 'PLATFORM_NOT_CONNECTED', error: expect.stringMatching(/Reconnect youtube/) });
+    await user.pace();
+    const status = await request(t.url).get('/api/platforms/youtube/status').set(user.auth);
+    expect(status.status).toBe(200);
+    expect(status.body.data).toMatchObject({ connected: false, needsReconnect: true });
   });
 });
