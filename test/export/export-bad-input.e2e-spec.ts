@@ -128,6 +128,35 @@ describe('Export bad-input matrix', () => {
       await waitFor(t, a, leap.body.data.jobId as string, finished);
     });
 
+    it('refuses arrays where objects belong, instead of ignoring them', async () => {
+      const before = await rowsOf(a);
+      for (const options of [[], [{ maxRecords: 5 }], 'maxRecords=5', 5, true]) {
+        invalid(await start(a, { platform: FIXTURE, format: 'json', options }), 'options');
+      }
+      for (const dateRange of [[], ['2023-01-01', '2023-12-31'], [{ start: '2023-01-01', end: '2023-12-31' }]]) {
+        invalid(await start(a, { platform: FIXTURE, format: 'json', options: { dateRange } }), 'options.dateRange');
+      }
+      expect(await rowsOf(a)).toBe(before);
+    });
+
+    it('refuses days before 2004-01-01 or after tomorrow, saying which range is allowed', async () => {
+      const before = await rowsOf(a);
+      const range = (start: string, end: string): object => ({ platform: FIXTURE, format: 'json', options: { dateRange: { start, end } } });
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      const later = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+      for (const start_ of ['0000-01-01', '0001-01-01', '1970-01-01', '2003-12-31']) {
+        const res = await start(a, range(start_, '2023-12-31'));
+        invalid(res, 'options.dateRange.start');
+        expect(res.body.details).toContainEqual({ field: 'options.dateRange.start', messages: [expect.stringContaining('2004-01-01')] });
+      }
+      for (const end of [later, '9999-12-31']) invalid(await start(a, range('2023-01-01', end)), 'options.dateRange.end');
+      expect(await rowsOf(a)).toBe(before);
+      // The bounds themselves are days one may ask for.
+      const widest = await start(a, range('2004-01-01', tomorrow));
+      expect(widest.status).toBe(201);
+      await waitFor(t, a, widest.body.data.jobId as string, finished);
+    });
+
     it('row 25: refuses maxRecords that is not a whole number from 1 to the cap', async () => {
       const before = await rowsOf(a);
       for (const maxRecords of [-1, 0, 1.5, '100', 1e12, 2 ** 53 + 1, true, [10], { n: 1 }]) {
@@ -232,6 +261,42 @@ describe('Export bad-input matrix', () => {
       expect(await rowsOf(c)).toBe(2);
       for (const id of [firstTry.body.data.jobId as string, clicks[0].body.data.jobId as string]) await waitFor(t, c, id, finished);
     });
+    it('Idempotency-Key reused with a different body: 422 IDEMPOTENCY_KEY_REUSED, the first export untouched', async () => {
+      const c = await connectedUser(t);
+      const key = `reuse-${randomUUID()}`;
+      const first = await start(c, { platform: FIXTURE, format: 'json', options: { maxRecords: 20 } }, { 'Idempotency-Key': key });
+      expect(first.status).toBe(201);
+      const jobId = first.body.data.jobId as string;
+      for (const other of [
+        { platform: FIXTURE, format: 'csv', options: { maxRecords: 20 } },
+        { platform: FIXTURE, format: 'json', options: { maxRecords: 5 } },
+        { platform: FIXTURE, format: 'json' },
+        { platform: JSON_ONLY_FIXTURE, format: 'json', options: { maxRecords: 20 } },
+      ]) {
+        const res = await start(c, other, { 'Idempotency-Key': key });
+        expect(res.status).toBe(422);
+        expect(res.body).toEqual({ success: false, code: 'IDEMPOTENCY_KEY_REUSED', error: expect.stringMatching(/Idempotency-Key/) });
+      }
+      // The same request, written differently (key order, an unset option as null), is the same request.
+      const again = await start(c, { options: { includeMedia: null, maxRecords: 20 }, format: 'json', platform: FIXTURE }, { 'Idempotency-Key': key });
+      expect(again.status).toBe(201);
+      expect(again.body.data.jobId).toBe(jobId);
+      expect(await rowsOf(c)).toBe(1);
+      const [row]: { fingerprint: string | null }[] = await db.query('SELECT idempotency_fingerprint AS fingerprint FROM export_jobs WHERE id = $1', [jobId]);
+      expect(row.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+      expect(await waitFor(t, c, jobId, finished)).toMatchObject({ status: 'completed', processedItems: 20 });
+
+      // Two different bodies racing on a fresh key: one export, and the other request is told why.
+      await sleep(1_000);
+      const raceKey = `race-${randomUUID()}`;
+      const race = await Promise.all(
+        ['json', 'csv'].map((format) => request(t.url).post('/api/export/start').set(c.auth).set('Idempotency-Key', raceKey).send({ platform: FIXTURE, format })),
+      );
+      race.forEach(checked);
+      expect(race.map((res) => res.status).sort()).toEqual([201, 422]);
+      expect(await rowsOf(c)).toBe(2);
+      await waitFor(t, c, race.find((res) => res.status === 201)?.body.data.jobId as string, finished);
+    });
   });
 
   describe('reading, cancelling and downloading', () => {
@@ -259,7 +324,8 @@ describe('Export bad-input matrix', () => {
     });
 
     it('row 29: refuses ids that are not UUIDs on every export route', async () => {
-      for (const id of ['123', 'not-a-uuid', '..%2f..%2fetc%2fpasswd', '%00', `${randomUUID()}x`, "1'%20OR%20'1'='1"]) {
+      // A NUL (`%00`) never gets this far: test/security/nul-bytes refuses it for every route.
+      for (const id of ['123', 'not-a-uuid', '..%2f..%2fetc%2fpasswd', `${randomUUID()}x`, "1'%20OR%20'1'='1"]) {
         invalid(await call(a, 'get', `/api/export/${id}`), 'jobId');
         invalid(await call(a, 'post', `/api/export/${id}/cancel`), 'jobId');
         invalid(await call(a, 'post', `/api/export/${id}/download-link`), 'jobId');

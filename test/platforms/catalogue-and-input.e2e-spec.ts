@@ -48,7 +48,8 @@ describe('Platforms catalogue and bad input', () => {
 
   it('answers 404 PLATFORM_NOT_FOUND for platforms it does not know, however they are spelled', async () => {
     const user = await newUser(h.t);
-    const names = ['tiktok', 'YouTube%20', 'youtube%00', 'YOUTUBE', 'you%2Ftube', '..%2Fyoutube', 'x'.repeat(300)];
+    // `youtube%00` is refused before routing, as every NUL is (test/security/nul-bytes).
+    const names = ['tiktok', 'YouTube%20', 'YOUTUBE', 'you%2Ftube', '..%2Fyoutube', 'x'.repeat(300)];
     for (const name of names) {
       const routes = [
         request(h.t.url).post(`/api/platforms/${name}/connect`).set(user.auth).send({ accessToken: 'ya29.valid-looking-token' }),

@@ -40,7 +40,7 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   app.use(outsideApiPrefix);
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
-  await setUpOpenApi(app);
+  if (config.apiDocs) await setUpOpenApi(app);
   return app;
 }
 

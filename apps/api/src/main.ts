@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   closeOnSignal(app, config.shutdownTimeoutMs);
   await app.listen(config.port, '0.0.0.0');
-  process.stdout.write(`Star Export listening on ${config.publicUrl} (API docs at /api/docs)\n`);
+  const docs = config.apiDocs ? 'API docs at /api/docs' : 'API docs off (API_DOCS=false)';
+  process.stdout.write(`Star Export listening on ${config.publicUrl} (${docs})\n`);
 }
 
 /**

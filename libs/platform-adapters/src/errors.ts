@@ -59,7 +59,9 @@ export type CredentialsRejection =
   /** The token was issued to another OAuth client, so it is not this app's to use. */
   | 'foreign_client'
   /** The stored credentials are of a kind this platform does not take (cookies for an OAuth platform). */
-  | 'wrong_kind';
+  | 'wrong_kind'
+  /** The stored copy cannot be decrypted (altered at rest, or sealed with a key no longer configured). */
+  | 'unreadable';
 
 /** The connection's credentials no longer work; the user must reconnect. Never retried. */
 export class CredentialsRejectedError extends PlatformError {

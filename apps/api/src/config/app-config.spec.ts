@@ -58,6 +58,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('serves the API docs by default, but not in production unless API_DOCS=true', () => {
+    const secrets = { JWT_SECRET: 'x'.repeat(32), TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
+    expect(loadConfig({ DATA_DIR: dataDir }, '1').apiDocs).toBe(true);
+    expect(loadConfig({ DATA_DIR: dataDir, API_DOCS: 'false' }, '1').apiDocs).toBe(false);
+    expect(loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'production', ...secrets }, '1').apiDocs).toBe(false);
+    expect(loadConfig({ DATA_DIR: dataDir, NODE_ENV: 'production', API_DOCS: 'true', ...secrets }, '1').apiDocs).toBe(true);
+    expect(problemsOf({ DATA_DIR: dataDir, API_DOCS: 'yes' })).toEqual(['API_DOCS must be one of true, false (got "yes")']);
+  });
+
   it('trusts forwarded addresses only when TRUST_PROXY says how many hops', () => {
     expect(loadConfig({ DATA_DIR: dataDir }, '1').trustProxy).toBe(false);
     expect(loadConfig({ DATA_DIR: dataDir, TRUST_PROXY: '2' }, '1').trustProxy).toBe(2);

@@ -45,6 +45,8 @@ export interface AppConfig {
   chromiumPath: string;
   shutdownTimeoutMs: number;
   logLevel: string;
+  /** Serve Swagger UI at /api/docs and the OpenAPI document at /api/docs-json. */
+  apiDocs: boolean;
   exports: {
     /** Exports a user may have queued or running at once. */
     maxActivePerUser: number;
@@ -116,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, version: string): AppConfig {
       maxActivePerUser: read.int('EXPORT_MAX_ACTIVE', 3, 1, 100),
       retentionDays: read.int('EXPORT_RETENTION_DAYS', 7, 1, 3650),
     },
+    // The docs map every route for whoever asks: a production server shows them only when told to.
+    apiDocs: read.oneOf('API_DOCS', ['true', 'false'] as const, production ? 'false' : 'true') === 'true',
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   };
   read.problems.push(...checkPlatformSettings(env));

@@ -172,7 +172,7 @@ export class MediaDownloader implements MediaFileFetcher, OnModuleDestroy {
       },
     });
     try {
-      await mkdir(dirname(destination), { recursive: true });
+      await mkdir(dirname(destination), { recursive: true, mode: 0o700 });
       // A stale .part from a crashed run is replaced; `wx` then refuses to follow anything planted there.
       await rm(part, { force: true });
       await pipeline(response, meter, createWriteStream(part, { flags: 'wx', mode: 0o600 }), { signal });

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
@@ -80,6 +80,8 @@ export class VideoFileDownloader implements MediaFileFetcher {
       if (size > maxBytes) throw new MediaTooLargeError(url, maxBytes);
       const hash = createHash('sha256');
       await pipeline(createReadStream(file), hash);
+      // yt-dlp creates files with the process umask; the export's media files are the owner's only.
+      await chmod(file, 0o600);
       await rename(file, request.destination);
       return {
         bytes: size,

@@ -21,6 +21,8 @@ export class ExportJob {
   /** Fencing token: raised by every worker that takes the job; a write with an older one is refused. */
   @Column({ type: 'int' }) attempt: number;
   @Column({ name: 'idempotency_key', type: 'text', nullable: true }) idempotencyKey: string | null;
+  /** sha256 of the canonical body first sent with `idempotencyKey` (see idempotency-fingerprint.ts). */
+  @Column({ name: 'idempotency_fingerprint', type: 'text', nullable: true }) idempotencyFingerprint: string | null;
   @Column({ name: 'estimated_units', type: 'int', nullable: true }) estimatedUnits: number | null;
   @Column({ type: 'jsonb', nullable: true }) account: { id: string; name: string } | null;
   @Column({ type: 'jsonb' }) warnings: string[];

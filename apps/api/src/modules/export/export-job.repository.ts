@@ -22,6 +22,8 @@ export interface NewExport {
   totalItems: number | null;
   estimatedUnits: number | null;
   idempotencyKey: string | null;
+  /** What the key was first used for (see idempotency-fingerprint.ts). */
+  idempotencyFingerprint: string | null;
 }
 
 export type InsertResult =

@@ -1,8 +1,9 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.token';
+import { makePrivateDir } from '../../common/private-files';
 import { WorkFolder } from './pipeline/work-folder';
 import { safeSegment } from './writers/entry-names';
 
@@ -29,8 +30,13 @@ export class ExportStorage {
     return new WorkFolder(this, exportId);
   }
 
+  /** The folder of every export's work folder. */
+  workRoot(): string {
+    return join(this.config.storageDir, 'work');
+  }
+
   workDir(exportId: string): string {
-    return join(this.config.storageDir, 'work', exportId);
+    return join(this.workRoot(), exportId);
   }
 
   spoolPath(exportId: string, collection: string, kind: SpoolKind, attempt: number): string {
@@ -45,9 +51,9 @@ export class ExportStorage {
     return join(this.mediaRoot(exportId), safeSegment(collection));
   }
 
-  /** The final path of an attempt's archive, its folder created. */
+  /** The final path of an attempt's archive, its folder created (0700, as archives hold people's data). */
   async archivePath(exportId: string, attempt: number): Promise<string> {
-    await mkdir(this.archives, { recursive: true });
+    await makePrivateDir(this.archives);
     return join(this.archives, `${exportId}.a${attempt}.zip`);
   }
 

@@ -38,12 +38,13 @@ export class ExportController {
   /** Starts an export; it runs in the background. Progress arrives over the WebSocket and from GET. */
   @Post('start')
   @HttpCode(201)
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying a start with the same key returns the same job' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retrying a start with the same key and body returns the same job; the same key with another body is refused (422)' })
   @ApiEnvelope(StartedExportView, { status: 201, echo: ['jobId'] })
   @ApiErrors(
     [400, 'Unknown platform, a format it does not offer, or invalid options'],
     [401, 'Not signed in'],
     [409, 'The platform is not connected'],
+    [422, 'The Idempotency-Key was already used with a different body (IDEMPOTENCY_KEY_REUSED)'],
     [429, 'Rate limit, too many active exports, or not enough platform quota'],
   )
   start(

@@ -17,6 +17,7 @@ import { ExportEventBus } from './events/export-event-bus';
 import { plannedCollections } from './pipeline/planned-collections';
 import { ExportQueue } from './queue/export-queue';
 import { humanBytes } from './human-bytes';
+import { assertSameRequest, requestFingerprint } from './idempotency-fingerprint';
 
 const ESTIMATE_TIMEOUT_MS = 30_000;
 
@@ -33,11 +34,12 @@ export class ExportService {
   ) {}
 
   async start(userId: string, request: StartExportDto, idempotencyKey?: string): Promise<StartedExportView> {
+    const options = plainOptions(request.options ?? {});
+    const fingerprint = requestFingerprint({ platform: request.platform, format: request.format, options });
     if (idempotencyKey) {
       const previous = await this.jobs.findByIdempotencyKey(userId, idempotencyKey);
-      if (previous) return startedView(previous);
+      if (previous) return startedView(assertSameRequest(previous, fingerprint));
     }
-    const options = plainOptions(request.options ?? {});
     const adapter = this.validate(request, options);
     const connection = await this.platforms.connected(userId, request.platform);
     const estimate = await this.estimate(adapter, connection, options);
@@ -62,6 +64,7 @@ export class ExportService {
         totalItems: estimate.items === null ? null : Math.min(estimate.items, options.maxRecords ?? estimate.items),
         estimatedUnits: estimate.units || null,
         idempotencyKey: idempotencyKey ?? null,
+        idempotencyFingerprint: idempotencyKey ? fingerprint : null,
       },
       this.config.exports.maxActivePerUser,
     );
@@ -72,7 +75,9 @@ export class ExportService {
         `At most ${this.config.exports.maxActivePerUser} exports may run at once; wait for one to finish or cancel one`,
       );
     }
-    if (inserted.outcome === 'created') await this.queue.enqueue(inserted.job.id);
+    // A concurrent start with the same key got there first: its export is the answer, for the same request only.
+    if (inserted.outcome === 'existing') return startedView(assertSameRequest(inserted.job, fingerprint));
+    await this.queue.enqueue(inserted.job.id);
     return startedView(inserted.job);
   }
 

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.token';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../common/private-files';
 import { REDIS_CLIENT } from '../../redis/redis.module';
 import { HealthReport } from './health.dto';
 
@@ -52,9 +53,10 @@ export class HealthService implements BeforeApplicationShutdown {
   private async storage(): Promise<HealthReport['services']['storage']> {
     const dir = this.config.storageDir;
     const writable = await succeeds(async () => {
-      await mkdir(dir, { recursive: true });
+      // The probe may be the first to create STORAGE_DIR: it does so as privately as the exports would.
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       const probe = join(dir, `.health-${process.pid}`);
-      await writeFile(probe, 'ok');
+      await writeFile(probe, 'ok', { mode: PRIVATE_FILE_MODE });
       await rm(probe, { force: true });
     });
     if (!writable) return 'unavailable';

@@ -29,6 +29,13 @@ export class PlatformAccessService extends PlatformAccess {
     if (connection.state === 'needs_reconnect') {
       throw new ApiError(HttpStatus.CONFLICT, ErrorCode.PLATFORM_NOT_CONNECTED, `${platform} needs to be connected again`);
     }
+    if (!(await this.vault.readable(connection))) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        ErrorCode.PLATFORM_NOT_CONNECTED,
+        `${platform} needs to be connected again: its stored credentials can no longer be read. Reconnect ${platform} and start the export again`,
+      );
+    }
     return this.wrap(connection);
   }
 

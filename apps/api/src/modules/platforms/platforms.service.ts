@@ -100,7 +100,7 @@ export class PlatformsService extends ConnectedPlatformsReader {
     await this.db.getRepository(PlatformConnection).delete({ id: connection.id });
     if (!adapter.revoke) return;
     try {
-      const credentials = this.vault.open(connection);
+      const credentials = await this.vault.open(connection);
       if (credentials.kind === 'oauth') await adapter.revoke(credentials, AbortSignal.timeout(REQUEST_TIMEOUT_MS));
     } catch (error) {
       // The local copy is gone either way; the grant also ends on its own at the platform.
@@ -111,6 +111,8 @@ export class PlatformsService extends ConnectedPlatformsReader {
   async status(userId: string, platform: string): Promise<PlatformStatusView> {
     const adapter = this.adapter(platform);
     const connection = await this.db.getRepository(PlatformConnection).findOneBy({ userId, platform });
+    // Credentials that no longer decrypt turn the connection into one that needs a reconnect, here too.
+    if (connection?.state === 'active' && !(await this.vault.readable(connection))) connection.state = 'needs_reconnect';
     const quota = await this.ledger.standing(userId, adapter);
     return {
       connected: connection?.state === 'active',

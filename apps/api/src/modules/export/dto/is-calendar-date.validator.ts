@@ -17,3 +17,32 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
       validator: { validate: isCalendarDate },
     });
 }
+
+/**
+ * The oldest day an export can ask for: no platform Star Export reads existed before 2004 (Facebook,
+ * the oldest of the four, opened in February 2004). A year-0000 range is a mistake, not a filter.
+ */
+export const EARLIEST_EXPORTABLE_DAY = '2004-01-01';
+
+/** The latest day a range may name: tomorrow in UTC, so a client a timezone ahead can still say "today". */
+export function latestExportableDay(now = new Date()): string {
+  return new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A `YYYY-MM-DD` day from EARLIEST_EXPORTABLE_DAY to tomorrow (only checked once it is a calendar date). */
+export function IsExportableDay(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isExportableDay',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: () => `$property must be a day from ${EARLIEST_EXPORTABLE_DAY} to ${latestExportableDay()}`,
+        ...options,
+      },
+      validator: {
+        // YYYY-MM-DD strings compare as days; what is not one is IsCalendarDate's to report.
+        validate: (value: unknown) => !isCalendarDate(value) || (value >= EARLIEST_EXPORTABLE_DAY && value <= latestExportableDay()),
+      },
+    });
+}

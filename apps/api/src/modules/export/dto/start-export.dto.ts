@@ -7,6 +7,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -15,18 +16,20 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsCalendarDate } from './is-calendar-date.validator';
+import { IsCalendarDate, IsExportableDay } from './is-calendar-date.validator';
 
 /** The largest `maxRecords` a client may ask for. */
 export const MAX_RECORDS_CAP = 1_000_000;
 
 export class DateRangeDto {
-  /** First day to include, `YYYY-MM-DD` (UTC). */
+  /** First day to include, `YYYY-MM-DD` (UTC), from 2004-01-01. */
   @IsCalendarDate()
+  @IsExportableDay()
   start: string;
 
-  /** Last day to include, `YYYY-MM-DD` (UTC); not before `start`. */
+  /** Last day to include, `YYYY-MM-DD` (UTC); not before `start`, at most tomorrow. */
   @IsCalendarDate()
+  @IsExportableDay()
   end: string;
 }
 
@@ -38,6 +41,7 @@ export class ExportOptionsDto {
 
   /** Only items published within these days. */
   @IsOptional()
+  @IsObject({ message: 'dateRange must be an object { start, end }' })
   @ValidateNested()
   @Type(() => DateRangeDto)
   dateRange?: DateRangeDto;
@@ -70,6 +74,7 @@ export class StartExportDto {
   format: ExportFormat;
 
   @IsOptional()
+  @IsObject({ message: 'options must be an object' })
   @ValidateNested()
   @Type(() => ExportOptionsDto)
   options?: ExportOptionsDto;

@@ -1,6 +1,7 @@
-import { mkdir, rename } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { CollectionPlan, ExportItem, MediaReference, PlatformAdapter, PlatformCallContext } from '@app/platform-adapters';
+import { makePrivateDir } from '../../../common/private-files';
 import { ExportCheckpoint } from '../export-job.entity';
 import { safeId, safeSegment } from '../writers/entry-names';
 import type { CheckpointStore, ProgressFields } from './checkpoint-store';
@@ -205,7 +206,7 @@ export class ExportPipeline {
         }
       }
     };
-    await mkdir(dir, { recursive: true });
+    await makePrivateDir(dir);
     await Promise.all(Array.from({ length: Math.min(MEDIA_CONCURRENCY, tasks.length) }, worker));
     return { records: records.filter((record): record is MediaRecord => record !== undefined), failures };
   }

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat, truncate } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { JsonValue } from '@app/platform-adapters';
+import { PRIVATE_FILE_MODE } from '../../../common/private-files';
 
 /**
  * An append-only NDJSON file of one collection's items. Its checkpointed length is the truth: after a
@@ -13,7 +14,7 @@ export class Spool {
 
   /** Appends one JSON line per record and makes it durable; returns the new length in bytes. */
   async append(records: JsonValue[]): Promise<number> {
-    const handle = await open(this.path, 'a');
+    const handle = await open(this.path, 'a', PRIVATE_FILE_MODE);
     try {
       if (records.length > 0) {
         await handle.write(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
@@ -28,7 +29,7 @@ export class Spool {
 
   /** Cuts the file back to a checkpointed length (creating it when missing). */
   async truncateTo(bytes: number): Promise<void> {
-    const handle = await open(this.path, 'a');
+    const handle = await open(this.path, 'a', PRIVATE_FILE_MODE);
     await handle.close();
     if ((await stat(this.path)).size !== bytes) await truncate(this.path, bytes);
   }

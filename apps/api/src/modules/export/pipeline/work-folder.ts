@@ -1,4 +1,5 @@
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { copyFile, rm } from 'node:fs/promises';
+import { makePrivateDir } from '../../../common/private-files';
 import type { ExportStorage, SpoolKind } from '../export-storage';
 import { Spool } from './spool';
 
@@ -14,7 +15,8 @@ export class WorkFolder {
   ) {}
 
   async create(): Promise<void> {
-    await mkdir(this.storage.mediaRoot(this.exportId), { recursive: true });
+    await makePrivateDir(this.storage.workRoot());
+    await makePrivateDir(this.storage.mediaRoot(this.exportId));
   }
 
   spool(collection: string, kind: SpoolKind, attempt: number): Spool {

@@ -5,6 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { ZipArchive } from 'archiver';
 import { archivePartPath } from '../export-storage';
+import { PRIVATE_FILE_MODE } from '../../../common/private-files';
 
 /** What the manifest records of each file: its size and sha256, so a reader can check the archive. */
 export interface WrittenEntry {
@@ -27,7 +28,7 @@ export class ZipWriter {
 
   constructor(private readonly target: string) {
     this.partPath = archivePartPath(target);
-    this.output = createWriteStream(this.partPath);
+    this.output = createWriteStream(this.partPath, { mode: PRIVATE_FILE_MODE });
     this.zip.on('error', (error: Error) => (this.failure = error));
     this.output.on('error', (error: Error) => (this.failure = error));
     this.zip.pipe(this.output);
@@ -54,6 +55,8 @@ export class ZipWriter {
     this.throwIfFailed();
     const handle = await open(this.partPath, 'r');
     try {
+      // A .part left by a crashed attempt keeps its old mode when overwritten; the archive never does.
+      await handle.chmod(PRIVATE_FILE_MODE);
       await handle.sync();
     } finally {
       await handle.close();

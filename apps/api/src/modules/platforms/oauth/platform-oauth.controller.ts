@@ -7,8 +7,7 @@ import { ApiEnvelope, ApiErrors } from '../../../common/openapi/api-envelope.dec
 import { Public } from '../../../common/public.decorator';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
-import { AuthUser } from '../../auth/auth-user.dto';
-import { CurrentUser } from '../../auth/current-user.decorator';
+import { AuthUser, CurrentUser } from '../../auth';
 import { AuthorizationUrlView, OAuthConnectedView } from '../dto/platform-views.dto';
 import { PlatformsService } from '../platforms.service';
 import { callbackPage } from './oauth-callback-page';

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CredentialsRejectedError } from '@app/platform-adapters';
 import { credentialsExpiry, parseStoredCredentials, type CredentialStore, type PlatformCredentials } from '@app/platform-adapters';
@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
 import { PlatformConnection } from '../platform-connection.entity';
-import { SealContext, TokenCipher } from './token-cipher';
+import { SealContext, TokenCipher, TokenDecryptionError } from './token-cipher';
 
 const expiryOf = (credentials: PlatformCredentials): Date | null => credentialsExpiry(credentials) ?? null;
 
@@ -18,6 +18,7 @@ const expiryOf = (credentials: PlatformCredentials): Date | null => credentialsE
 @Injectable()
 export class ConnectionVault {
   private readonly cipher: TokenCipher;
+  private readonly securityLog = new Logger('Security');
 
   constructor(
     @InjectConfig() config: AppConfig,
@@ -30,8 +31,30 @@ export class ConnectionVault {
     return this.cipher.seal(JSON.stringify(credentials), contextOf(connection));
   }
 
-  open(connection: PlatformConnection): PlatformCredentials {
-    return parseStoredCredentials(this.cipher.open(connection.credentials, contextOf(connection)));
+  /**
+   * The credentials in clear. A value that fails to decrypt is never a server error: the connection
+   * is marked as needing a reconnect and CredentialsRejectedError ('unreadable') is thrown, as for
+   * credentials the platform refused.
+   */
+  async open(connection: PlatformConnection): Promise<PlatformCredentials> {
+    try {
+      return parseStoredCredentials(this.cipher.open(connection.credentials, contextOf(connection)));
+    } catch (error) {
+      if (!(error instanceof TokenDecryptionError)) throw error;
+      await this.reportUnreadable(connection, error);
+      throw new CredentialsRejectedError(connection.platform, 'unreadable', 'the stored credentials cannot be decrypted; connect the platform again');
+    }
+  }
+
+  /** False (and the connection marked for a reconnect) when the stored credentials do not decrypt. */
+  async readable(connection: PlatformConnection): Promise<boolean> {
+    try {
+      await this.open(connection);
+      return true;
+    } catch (error) {
+      if (error instanceof CredentialsRejectedError && error.reason === 'unreadable') return false;
+      throw error;
+    }
   }
 
   /**
@@ -45,7 +68,7 @@ export class ConnectionVault {
       load: async () => {
         const current = await repository.findOneBy({ id: connection.id });
         if (!current) throw new CredentialsRejectedError(connection.platform, 'rejected', 'the platform was disconnected');
-        const credentials = this.open(current);
+        const credentials = await this.open(current);
         // Values sealed with a key that was rotated out are sealed again with the current one.
         if (this.cipher.needsResealing(current.credentials)) await this.save(current, credentials);
         return credentials;
@@ -54,6 +77,24 @@ export class ConnectionVault {
         await this.save(connection, credentials);
       },
     };
+  }
+
+  /**
+   * A sealed value that fails authentication was altered in the database, or its key is gone: either
+   * way a security event. Logged once, by whichever instance first moves the connection out of
+   * 'active'; never with the ciphertext.
+   */
+  private async reportUnreadable(connection: PlatformConnection, error: TokenDecryptionError): Promise<void> {
+    const marked: unknown[] = await this.db.query(
+      `UPDATE platform_connections SET state = 'needs_reconnect', state_reason = $2, updated_at = now()
+        WHERE id = $1 AND state = 'active' RETURNING id`,
+      [connection.id, 'stored credentials cannot be decrypted'],
+    );
+    if (marked.length === 0) return;
+    this.securityLog.warn(
+      `Stored credentials failed to decrypt (${error.message}) for user ${connection.userId}, platform ${connection.platform}, ` +
+        `connection ${connection.id}: possible tampering; the connection now needs a reconnect`,
+    );
   }
 
   private async save(connection: Pick<PlatformConnection, 'id' | 'userId' | 'platform'>, credentials: PlatformCredentials): Promise<void> {
