@@ -45,6 +45,29 @@ describe('loadConfig', () => {
     ]));
   });
 
+  it('reports bad platform settings with the rest, as the platform that reads them words them', () => {
+    const problems = problemsOf({
+      DATA_DIR: dataDir,
+      PORT: 'eighty',
+      YOUTUBE_API_URL: 'ftp://example.com/youtube',
+      GOOGLE_CLIENT_ID: 'id-without-a-secret',
+      MEDIA_ALLOWED_HOSTS: '*.com',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'PORT must be a whole number from 0 to 65535 (got "eighty")',
+        'YOUTUBE_API_URL must be an http(s) URL without user info (got "ftp://example.com/youtube")',
+        'GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET must be set together',
+        'MEDIA_ALLOWED_HOSTS entry "*.com" is a wildcard over a whole top-level domain',
+      ]),
+    );
+  });
+
+  it('hands the platform adapters the environment it was loaded from', () => {
+    const config = loadConfig({ DATA_DIR: dataDir, YOUTUBE_API_URL: 'http://127.0.0.1:5100/youtube/v3' }, '1.0.0');
+    expect(config.platformSettings.YOUTUBE_API_URL).toBe('http://127.0.0.1:5100/youtube/v3');
+  });
+
   it('requires real secrets in production instead of generating them', () => {
     expect(problemsOf({ DATA_DIR: join(dataDir, 'prod'), NODE_ENV: 'production' })).toEqual([
       'JWT_SECRET is required when NODE_ENV=production',
