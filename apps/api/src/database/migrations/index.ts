@@ -2,10 +2,12 @@ import type { MigrationInterface } from 'typeorm';
 import { CreateAuthTables1795885800000 } from './1795885800000-create-auth-tables';
 import { CreatePlatformTables1795886000000 } from './1795886000000-create-platform-tables';
 import { CreateExportTables1795886100000 } from './1795886100000-create-export-tables';
+import { NormaliseEmailsNfkc1795886250000 } from './1795886250000-normalise-emails-nfkc';
 
 /** Every migration, in order. Each module adds its own file here; they run at start. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateAuthTables1795885800000,
   CreatePlatformTables1795886000000,
   CreateExportTables1795886100000,
+  NormaliseEmailsNfkc1795886250000,
 ];

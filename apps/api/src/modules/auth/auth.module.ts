@@ -15,11 +15,14 @@ import { GoogleSignIn } from './google/google-sign-in';
 import { OAuthState } from './google/oauth-state.entity';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { noStore } from '../../common/no-store.middleware';
+import { RateLimitModule } from '../../common/rate-limit/rate-limit.module';
+import { LoginThrottle } from './passwords/login-throttle';
 import { PasswordHasher } from './passwords/password-hasher';
 import { AccessTokens } from './tokens/access-tokens';
 import { DownloadCookie } from './tokens/download-cookie';
 import { RefreshToken } from './tokens/refresh-token.entity';
 import { RefreshTokens } from './tokens/refresh-tokens';
+import { SessionEvents } from './tokens/session-events';
 import { Sessions } from './tokens/sessions';
 import { User } from './users/user.entity';
 import { UsersService } from './users/users.service';
@@ -33,6 +36,7 @@ import { UsersService } from './users/users.service';
   imports: [
     TypeOrmModule.forFeature([User, RefreshToken, OAuthState]),
     PlatformsModule,
+    RateLimitModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: ({ jwt }: AppConfig) => {
@@ -57,16 +61,18 @@ import { UsersService } from './users/users.service';
     AuthService,
     UsersService,
     PasswordHasher,
+    LoginThrottle,
     AccessTokens,
     RefreshTokens,
     Sessions,
+    SessionEvents,
     DownloadCookie,
     GoogleSignIn,
     GoogleAccounts,
     JwtAuthGuard,
     { provide: ConnectedPlatformsReader, useExisting: PlatformsService },
   ],
-  exports: [JwtAuthGuard, Sessions, DownloadCookie],
+  exports: [JwtAuthGuard, Sessions, SessionEvents, DownloadCookie],
 })
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -3,6 +3,7 @@ import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGatew
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Server, Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
+import { SessionEvents } from '../../auth/tokens/session-events';
 import { Sessions } from '../../auth/tokens/sessions';
 import { ExportJob } from '../export-job.entity';
 import { ExportEventBus } from './export-event-bus';
@@ -12,16 +13,19 @@ export const MAX_SOCKETS_PER_USER = 20;
 
 interface SocketData {
   userId: string;
+  sessionId: string;
   expiresAt: number;
   expiryTimer?: NodeJS.Timeout;
 }
 
 const roomOf = (userId: string): string => `user:${userId}`;
+const sessionRoomOf = (sessionId: string): string => `session:${sessionId}`;
 
 /**
  * socket.io on the server's root path. The handshake must carry a valid access token in
  * `auth.token` (never the query string, which ends up in logs); the socket then joins only its
- * user's room and is disconnected when the token expires. Events come from the event bus, so
+ * user's room and is disconnected when the token expires or its session ends (logout, refresh-token
+ * reuse, a Google link; announced to every instance by SessionEvents). Events come from the event bus, so
  * workers in any instance reach the owner's sockets; clients cannot join rooms.
  */
 @WebSocketGateway()
@@ -32,11 +36,13 @@ export class ExportGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   constructor(
     private readonly sessions: Sessions,
     private readonly events: ExportEventBus,
+    private readonly sessionEvents: SessionEvents,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   onModuleInit(): void {
     this.events.onUserEvent((event) => this.server?.to(roomOf(event.userId)).emit(event.name, event.payload));
+    this.sessionEvents.onEnded((sessionIds) => this.server?.in(sessionIds.map(sessionRoomOf)).disconnectSockets(true));
   }
 
   afterInit(server: Server): void {
@@ -61,7 +67,7 @@ export class ExportGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       socket.disconnect(true);
       return;
     }
-    await socket.join(roomOf(data.userId));
+    await socket.join([roomOf(data.userId), sessionRoomOf(data.sessionId)]);
     data.expiryTimer = setTimeout(() => socket.disconnect(true), Math.max(0, data.expiresAt - Date.now()));
     data.expiryTimer.unref();
     // A socket that (re)connects gets where its active exports stand, without replaying history.
@@ -91,10 +97,10 @@ export class ExportGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   private async authenticate(socket: Socket): Promise<SocketData | undefined> {
     const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
     if (typeof token !== 'string' || token.length > 4096) return undefined;
-    const user = await this.sessions.authenticate(token);
-    if (!user) return undefined;
+    const session = await this.sessions.identify(token);
+    if (!session) return undefined;
     const expiresAt = expiryOf(token);
-    return expiresAt ? { userId: user.id, expiresAt } : undefined;
+    return expiresAt ? { userId: session.user.id, sessionId: session.sessionId, expiresAt } : undefined;
   }
 }
 
