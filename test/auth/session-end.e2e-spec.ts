@@ -79,13 +79,14 @@ describe('Ending a session', () => {
     await follow(second, endingLink).expect(200);
     await follow(first, stayingLink).expect(200);
 
+    const drops = endingSockets.map((socket) => socket.disconnected());
     await request(first.url)
       .post('/api/auth/logout')
       .set('X-Forwarded-For', newAddress())
       .send({ refreshToken: ending.refreshToken })
       .expect(200);
 
-    for (const socket of endingSockets) expect(await socket.disconnected()).toBe('io server disconnect');
+    expect(await Promise.all(drops)).toEqual(['io server disconnect', 'io server disconnect']);
     for (const t of [first, second]) {
       const refused = await follow(t, endingLink);
       expect(refused.status).toBe(401);
