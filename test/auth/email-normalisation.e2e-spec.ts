@@ -13,7 +13,7 @@ describe('Email normalisation', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ TRUST_PROXY: '1' });
-  });
+  }, 120_000);
   afterAll(async () => {
     await t?.close();
   });
