@@ -34,8 +34,9 @@ describe('Login and token throttling', () => {
     const statuses = answers.map((res) => res.status);
     expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
     const limited = answers.filter((res) => res.status === 429);
-    // 5 free attempts and the first delayed one are checked; the others wait.
-    expect(limited.length).toBeGreaterThanOrEqual(14);
+    // 5 free attempts, then one per doubling delay (1 s, 2 s, 4 s, …): most of the burst waits,
+    // however long the machine takes to send it.
+    expect(limited.length).toBeGreaterThanOrEqual(10);
     const waits = limited.map((res) => {
       expect(res.body).toMatchObject(limitedBody);
       return Number(res.headers['retry-after']);

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { newAddress } from '../support/auth-helpers';
+import { sleep } from '../support/pacing';
 import type { Session } from '../support/auth-helpers';
 import { completed, startExport } from '../support/export-client';
 import type { ExportUser } from '../support/export-client';
@@ -96,4 +97,22 @@ describe('Ending a session', () => {
     expect(stayingSocket.socket.connected).toBe(true);
     await follow(second, stayingLink).expect(200);
   });
+
+  it('ends them too when the session is revoked because a refresh token was used twice', async () => {
+    const stolen = await login(second);
+    const socket = await socketOn(first, stolen.token);
+    const link = await downloadLink(second, stolen);
+    const drop = socket.disconnected(30_000);
+    const refresh = (refreshToken: string): request.Test =>
+      request(second.url).post('/api/auth/refresh').set('X-Forwarded-For', newAddress()).send({ refreshToken });
+    await refresh(stolen.refreshToken).expect(200);
+    // Past the 10 s in which a retried refresh still gets the same answer, a reuse revokes the session.
+    await sleep(11_000);
+    await refresh(stolen.refreshToken).expect(401);
+
+    expect(await drop).toBe('io server disconnect');
+    const refused = await follow(first, link);
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ success: false, code: 'INVALID_TOKEN' });
+  }, 60_000);
 });

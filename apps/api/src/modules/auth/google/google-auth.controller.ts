@@ -100,7 +100,7 @@ export class GoogleAuthController {
     // The nonce cookie is single-use whatever the outcome.
     res.clearCookie(NONCE_COOKIE, { path: GOOGLE_ROUTES });
     const { profile, context } = await this.google.finish(req);
-    const landing = this.config.frontendUrl && new URL(context.returnTo ?? this.config.frontendUrl);
+    const landing = this.config.frontendUrl ? new URL(context.returnTo ?? this.config.frontendUrl) : undefined;
     let session: AuthSession | undefined;
     try {
       if (context.link) await this.linkAccount(context.link, profile);
