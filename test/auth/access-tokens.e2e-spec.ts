@@ -20,8 +20,9 @@ describe('Access tokens', () => {
     await t?.close();
   });
 
+  // Refused tokens count against their address's limit, so every request comes from a new one.
   const me = (authorization?: string) => {
-    const req = request(t.url).get('/api/auth/me');
+    const req = request(t.url).get('/api/auth/me').set('X-Forwarded-For', newAddress());
     return authorization === undefined ? req : req.set('Authorization', authorization);
   };
   const expectInvalidToken = async (authorization: string): Promise<void> => {

@@ -1,8 +1,10 @@
 import { createServer } from 'node:net';
 import request from 'supertest';
+import { startSandbox } from '../../apps/platform-sandbox/src';
+import type { RunningSandbox } from '../../apps/platform-sandbox/src';
 import { database, newAddress, registerUser } from '../support/auth-helpers';
-import { FAKE_CALLBACK_URL, FakeGoogle } from '../support/fake-google';
-import { TestApp, startTestApp } from '../support/test-app';
+import { freePort } from '../support/redis-server';
+import { TestApp, TestEnv, startTestApp } from '../support/test-app';
 
 const FRONTEND_URL = 'https://app.example.com';
 
@@ -14,7 +16,26 @@ interface StartedSignIn {
   callbackPath: string;
 }
 
-/** Starts a sign-in as a browser would and lets the fake Google consent, up to the redirect back. */
+/** The Google account that consents next, as the sandbox holds it. */
+interface GoogleAccount {
+  key: string;
+  sub: string;
+  email: string;
+  name: string;
+}
+
+/**
+ * The app on a port chosen up front, so that PUBLIC_URL, from which it builds its callback URL,
+ * names the app itself; the platform sandbox stands in for Google.
+ */
+async function startWithGoogle(sandbox: RunningSandbox, env: TestEnv): Promise<TestApp> {
+  const port = await freePort();
+  return startTestApp({ ...sandbox.env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ...env });
+}
+
+const callbackUrl = (t: TestApp): string => `${t.url}/api/auth/google/callback`;
+
+/** Starts a sign-in as a browser would and lets the sandbox consent, up to the redirect back. */
 async function startSignIn(t: TestApp, query: Record<string, string> = {}): Promise<StartedSignIn> {
   const address = newAddress();
   const start = await request(t.url).get('/api/auth/google').query(query).set('X-Forwarded-For', address).expect(302);
@@ -22,7 +43,7 @@ async function startSignIn(t: TestApp, query: Record<string, string> = {}): Prom
   const consent = await fetch(start.headers.location, { redirect: 'manual' });
   expect(consent.status).toBe(302);
   const back = new URL(consent.headers.get('location') as string);
-  expect(`${back.origin}${back.pathname}`).toBe(FAKE_CALLBACK_URL);
+  expect(`${back.origin}${back.pathname}`).toBe(callbackUrl(t));
   return { address, cookie, callbackPath: `${back.pathname}${back.search}` };
 }
 
@@ -44,21 +65,36 @@ const paramOf = (started: StartedSignIn, name: string): string =>
 const fragmentOf = (location: string): URLSearchParams => new URLSearchParams(new URL(location).hash.slice(1));
 
 describe('Google sign-in', () => {
-  let google: FakeGoogle;
+  let google: RunningSandbox;
+  let accounts = 0;
 
   beforeAll(async () => {
-    google = await FakeGoogle.start();
+    google = await startSandbox({ port: 0 });
   });
   afterAll(async () => {
     await google?.close();
   });
 
+  /** A new Google account, which consents to every sign-in from now on. */
+  const newGoogleAccount = (fields: { email?: string; name?: string } = {}): GoogleAccount => {
+    accounts += 1;
+    const key = `google-${accounts}`;
+    const summary = google.admin.createAccount({ key, email: `${key}@gmail.com`, name: `Google ${accounts}`, videos: 0, ...fields });
+    google.admin.setConsent({ account: key });
+    return { key, sub: summary.sub, email: summary.email, name: summary.name };
+  };
+  /** The next userinfo answer, as Google would send it for the consenting account but with `claims` changed. */
+  const nextUserinfo = (account: GoogleAccount, claims: Record<string, unknown>): void => {
+    const body = { sub: account.sub, name: account.name, email: account.email, email_verified: true, ...claims };
+    google.admin.addFault({ match: { api: 'oauth.userinfo' }, respond: { status: 200, body } });
+  };
+  const tokenRequests = (): number => google.admin.log().counts['oauth.token'] ?? 0;
+
   describe('with FRONTEND_URL', () => {
     let t: TestApp;
-    let accounts = 0;
 
     beforeAll(async () => {
-      t = await startTestApp({ ...google.env(), FRONTEND_URL, TRUST_PROXY: '1' });
+      t = await startWithGoogle(google, { FRONTEND_URL, TRUST_PROXY: '1' });
     });
     afterAll(async () => {
       await t?.close();
@@ -67,12 +103,6 @@ describe('Google sign-in', () => {
     const userCount = async (): Promise<number> => {
       const [row]: { count: number }[] = await database(t).query('SELECT count(*)::int AS count FROM users');
       return row.count;
-    };
-    const newGoogleAccount = (fields: Partial<FakeGoogle['account']> = {}): FakeGoogle['account'] => {
-      accounts += 1;
-      const email = `google-${accounts}@gmail.com`;
-      google.account = { sub: `g-${accounts}`, email, email_verified: true, name: `Google ${accounts}`, ...fields };
-      return google.account;
     };
     const me = (token: string) => request(t.url).get('/api/auth/me').set('Authorization', `Bearer ${token}`).expect(200);
     const post = (path: string, body: object) => request(t.url).post(path).set('X-Forwarded-For', newAddress()).send(body);
@@ -86,11 +116,11 @@ describe('Google sign-in', () => {
       const res = await request(t.url).get('/api/auth/google').set('X-Forwarded-For', newAddress()).expect(302);
       expect(res.headers['cache-control']).toBe('no-store');
       const location = new URL(res.headers.location);
-      expect(`${location.origin}${location.pathname}`).toBe(google.env().GOOGLE_AUTH_URL);
+      expect(`${location.origin}${location.pathname}`).toBe(google.env.GOOGLE_AUTH_URL);
       expect(Object.fromEntries(location.searchParams)).toEqual({
         response_type: 'code',
-        client_id: google.clientId,
-        redirect_uri: FAKE_CALLBACK_URL,
+        client_id: google.env.GOOGLE_CLIENT_ID,
+        redirect_uri: callbackUrl(t),
         scope: 'openid email profile',
         state: expect.stringMatching(/^[\w-]+\.[\w-]+$/),
         code_challenge: expect.stringMatching(/^[\w-]{43}$/),
@@ -130,30 +160,43 @@ describe('Google sign-in', () => {
       expect(secondUser.id).toBe(firstUser.id);
     });
 
-    it('links a verified Google email to the existing account with that email', async () => {
+    it('never signs in to an account that has the Google email but no Google link: the frontend shows ACCOUNT_EXISTS_LINK_REQUIRED', async () => {
       const existing = await registerUser(t);
       newGoogleAccount({ email: existing.email.toUpperCase() });
-      const fragment = fragmentOf((await finish(t, await startSignIn(t)).expect(302)).headers.location);
-      expect((await me(fragment.get('token') as string)).body.data.id).toBe(existing.session.user.id);
+      const before = await userCount();
+      const res = await finish(t, await startSignIn(t)).expect(302);
+      expect(res.headers.location.startsWith(`${FRONTEND_URL}/#`)).toBe(true);
+      const fragment = fragmentOf(res.headers.location);
+      expect(fragment.get('error')).toBe('ACCOUNT_EXISTS_LINK_REQUIRED');
+      expect(fragment.has('token')).toBe(false);
+      expect(res.headers['set-cookie'] ?? []).not.toContainEqual(expect.stringMatching(/^star_export_download=/));
+      const rows: { google_id: string | null }[] = await database(t).query('SELECT google_id FROM users WHERE email = $1', [
+        existing.email,
+      ]);
+      expect(rows[0].google_id).toBeNull();
+      expect(await userCount()).toBe(before);
       await post('/api/auth/login', { email: existing.email, password: existing.password }).expect(200);
     });
 
     it('neither links nor creates an account for an unverified Google email', async () => {
       const existing = await registerUser(t);
-      newGoogleAccount({ email: existing.email, email_verified: false });
-      const before = await userCount();
-      const res = await finish(t, await startSignIn(t)).expect(403);
-      expect(res.body).toMatchObject({ success: false, code: 'FORBIDDEN' });
-      const rows: { google_id: string | null }[] = await database(t).query(
-        'SELECT google_id FROM users WHERE email = $1',
-        [existing.email],
-      );
-      expect(rows[0].google_id).toBeNull();
-      expect(await userCount()).toBe(before);
+      const account = newGoogleAccount();
+      for (const unverified of [false, 'false', undefined]) {
+        nextUserinfo(account, { email: existing.email, email_verified: unverified });
+        const before = await userCount();
+        const res = await finish(t, await startSignIn(t)).expect(302);
+        expect(fragmentOf(res.headers.location).get('error')).toBe('FORBIDDEN');
+        const rows: { google_id: string | null }[] = await database(t).query(
+          'SELECT google_id FROM users WHERE email = $1',
+          [existing.email],
+        );
+        expect(rows[0].google_id).toBeNull();
+        expect(await userCount()).toBe(before);
+      }
     });
 
     it('answers 502 when Google names no account (no sub), creating nothing', async () => {
-      newGoogleAccount({ sub: '' });
+      nextUserinfo(newGoogleAccount(), { sub: '' });
       const before = await userCount();
       const res = await finish(t, await startSignIn(t)).expect(502);
       expect(res.body).toMatchObject({ success: false, code: 'BAD_GATEWAY' });
@@ -187,11 +230,11 @@ describe('Google sign-in', () => {
       beforeEach(async () => {
         newGoogleAccount();
         usersBefore = await userCount();
-        tokenRequestsBefore = google.tokenRequests;
+        tokenRequestsBefore = tokenRequests();
       });
       afterEach(async () => {
         expect(await userCount()).toBe(usersBefore);
-        expect(google.tokenRequests).toBe(tokenRequestsBefore);
+        expect(tokenRequests()).toBe(tokenRequestsBefore);
       });
 
       it('a missing state', async () => {
@@ -268,14 +311,14 @@ describe('Google sign-in', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      t = await startTestApp({ ...google.env(), FRONTEND_URL: undefined, TRUST_PROXY: '1' });
+      t = await startWithGoogle(google, { FRONTEND_URL: undefined, TRUST_PROXY: '1' });
     });
     afterAll(async () => {
       await t?.close();
     });
 
     it('answers the session as JSON in the spec shape and ignores returnTo', async () => {
-      google.account = { sub: 'json-1', email: 'json-user@gmail.com', email_verified: true, name: 'Jason' };
+      newGoogleAccount({ email: 'json-user@gmail.com', name: 'Jason' });
       const res = await finish(t, await startSignIn(t, { returnTo: 'https://evil.example' })).expect(200);
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.body).toEqual({
@@ -300,14 +343,14 @@ describe('Google sign-in', () => {
         });
       });
       const unreachable = `http://127.0.0.1:${closedPort}/token`;
-      t = await startTestApp({ ...google.env(), GOOGLE_TOKEN_URL: unreachable, TRUST_PROXY: '1' });
+      t = await startWithGoogle(google, { GOOGLE_TOKEN_URL: unreachable, TRUST_PROXY: '1' });
     });
     afterAll(async () => {
       await t?.close();
     });
 
     it('answers 502 BAD_GATEWAY and creates nothing', async () => {
-      google.account = { sub: 'unreachable-1', email: 'unreachable@gmail.com', email_verified: true, name: 'U' };
+      newGoogleAccount();
       const res = await finish(t, await startSignIn(t)).expect(502);
       expect(res.body).toMatchObject({ success: false, code: 'BAD_GATEWAY' });
       const rows: unknown[] = await database(t).query('SELECT id FROM users');

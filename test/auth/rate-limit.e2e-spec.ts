@@ -2,7 +2,8 @@ import request from 'supertest';
 import { newAddress, registerUser, uniqueEmail } from '../support/auth-helpers';
 import { TestApp, startTestApp } from '../support/test-app';
 
-const wrongLogin = { email: 'nobody@example.com', password: 'wrong password' };
+/** A failed sign-in at an account of its own, so that only the per-address limit applies (see login-throttle). */
+const wrongLogin = (): { email: string; password: string } => ({ email: uniqueEmail('nobody'), password: 'wrong password' });
 
 const expectLimited = (res: request.Response): void => {
   expect(res.status).toBe(429);
@@ -26,7 +27,7 @@ describe('Auth rate limit', () => {
       // Sent at once, so all six land in one window however slow the machine is.
       const attempts = await Promise.all(
         Array.from({ length: 6 }, () =>
-          request(t.url).post('/api/auth/login').set('X-Forwarded-For', newAddress()).send(wrongLogin),
+          request(t.url).post('/api/auth/login').set('X-Forwarded-For', newAddress()).send(wrongLogin()),
         ),
       );
       expect(attempts.filter((res) => res.status === 401)).toHaveLength(5);
@@ -50,7 +51,7 @@ describe('Auth rate limit', () => {
     /** Five requests spread over other auth routes, then the route under test from the same address. */
     const sixthOn = async (send: (address: string) => request.Test): Promise<request.Response> => {
       const address = newAddress();
-      await request(t.url).post('/api/auth/login').set('X-Forwarded-For', address).send(wrongLogin).expect(401);
+      await request(t.url).post('/api/auth/login').set('X-Forwarded-For', address).send(wrongLogin()).expect(401);
       await request(t.url).post('/api/auth/register').set('X-Forwarded-For', address).send({}).expect(400);
       await request(t.url).post('/api/auth/refresh').set('X-Forwarded-For', address).send({ refreshToken: 'x' }).expect(401);
       await request(t.url).post('/api/auth/logout').set('X-Forwarded-For', address).send({ refreshToken: 'x' }).expect(200);
@@ -60,7 +61,7 @@ describe('Auth rate limit', () => {
 
     it('counts every auth route against one budget and limits each of them', async () => {
       const routes: ((address: string) => request.Test)[] = [
-        (address) => request(t.url).post('/api/auth/login').set('X-Forwarded-For', address).send(wrongLogin),
+        (address) => request(t.url).post('/api/auth/login').set('X-Forwarded-For', address).send(wrongLogin()),
         (address) =>
           request(t.url)
             .post('/api/auth/register')

@@ -175,9 +175,9 @@ describe('Export download', () => {
     const token = new URL(link.body.data.url as string, t.url).searchParams.get('token') as string;
     const [body, signature] = token.split('.');
     const flip = (text: string, at: number): string => text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1);
-    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { e: string; u: string; x: number };
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { e: string; u: string; s: string; x: number };
     const forged = (changes: Partial<typeof claims>): string => `${Buffer.from(JSON.stringify({ ...claims, ...changes })).toString('base64url')}.${signature}`;
-    const expired = t.app.get(DownloadLinks).create(first, a.session.user.id, Date.now() - 3_600_000).token;
+    const expired = t.app.get(DownloadLinks).create(first, { userId: a.session.user.id, sessionId: claims.s }, Date.now() - 3_600_000).token;
 
     const refused = [
       [second, token], // A's link for `first`, on A's other export

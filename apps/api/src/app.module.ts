@@ -42,7 +42,7 @@ export class AppModule implements NestModule {
         // Order matters: guards run in registration order, and the rate limit keys by the user that
         // authentication has put on the request.
         { provide: APP_GUARD, useExisting: JwtAuthGuard },
-        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
         { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],

@@ -5,6 +5,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { REDIS_CLIENT } from '../../redis/redis.module';
 import { RATE_LIMIT_TIER, RateLimitTier } from './rate-limit.decorator';
+import { RateLimitGuard } from './rate-limit.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 
 const reflector = new Reflector();
@@ -35,6 +36,9 @@ function tierOf(context: ExecutionContext): RateLimitTier | undefined {
       }),
     }),
   ],
-  exports: [ThrottlerModule],
+  providers: [RateLimitGuard],
+  // The auth guard charges failed authentications to the client address through RateLimitGuard,
+  // and the per-account login limit keeps its counters in the same storage.
+  exports: [ThrottlerModule, RateLimitGuard],
 })
 export class RateLimitModule {}

@@ -3,6 +3,7 @@ import { CreateAuthTables1795885800000 } from './1795885800000-create-auth-table
 import { CreatePlatformTables1795886000000 } from './1795886000000-create-platform-tables';
 import { CreateExportTables1795886100000 } from './1795886100000-create-export-tables';
 import { BindPlatformOAuthStates1795886230000 } from './1795886230000-bind-platform-oauth-states';
+import { NormaliseEmailsNfkc1795886250000 } from './1795886250000-normalise-emails-nfkc';
 import { AddIdempotencyFingerprint1796558100000 } from './1796558100000-add-idempotency-fingerprint';
 
 /** Every migration, in order. Each module adds its own file here; they run at start. */
@@ -11,5 +12,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CreatePlatformTables1795886000000,
   CreateExportTables1795886100000,
   BindPlatformOAuthStates1795886230000,
+  NormaliseEmailsNfkc1795886250000,
   AddIdempotencyFingerprint1796558100000,
 ];

@@ -5,7 +5,7 @@ import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decora
 import { Public } from '../../common/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { ResponseMessage } from '../../common/response-message.decorator';
-import { TOO_MANY_AUTH_REQUESTS } from './auth-errors';
+import { TOO_MANY_AUTH_REQUESTS, TOO_MANY_LOGIN_ATTEMPTS } from './auth-errors';
 import { LoginRequest, RefreshTokenRequest, RegisterRequest } from './auth-requests.dto';
 import { AuthSession, TokenPair, UserProfile } from './auth-responses.dto';
 import { AuthUser } from './auth-user.dto';
@@ -43,7 +43,7 @@ export class AuthController {
   @ApiErrors(
     [400, 'INVALID_FORMAT'],
     [401, 'INVALID_CREDENTIALS: unknown email or wrong password'],
-    TOO_MANY_AUTH_REQUESTS,
+    TOO_MANY_LOGIN_ATTEMPTS,
   )
   async login(@Body() body: LoginRequest, @Res({ passthrough: true }) res: Response): Promise<AuthSession> {
     return this.withCookie(res, await this.auth.login(body));

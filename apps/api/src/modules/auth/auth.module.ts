@@ -12,11 +12,14 @@ import { GoogleSignIn } from './google/google-sign-in';
 import { OAuthState } from './google/oauth-state.entity';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { noStore } from '../../common/no-store.middleware';
+import { RateLimitModule } from '../../common/rate-limit/rate-limit.module';
+import { LoginThrottle } from './passwords/login-throttle';
 import { PasswordHasher } from './passwords/password-hasher';
 import { AccessTokens } from './tokens/access-tokens';
 import { DownloadCookie } from './tokens/download-cookie';
 import { RefreshToken } from './tokens/refresh-token.entity';
 import { RefreshTokens } from './tokens/refresh-tokens';
+import { SessionEvents } from './tokens/session-events';
 import { Sessions } from './tokens/sessions';
 import { User } from './users/user.entity';
 import { UsersService } from './users/users.service';
@@ -30,6 +33,7 @@ import { UsersService } from './users/users.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([User, RefreshToken, OAuthState]),
+    RateLimitModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: ({ jwt }: AppConfig) => {
@@ -54,15 +58,17 @@ import { UsersService } from './users/users.service';
     AuthService,
     UsersService,
     PasswordHasher,
+    LoginThrottle,
     AccessTokens,
     RefreshTokens,
     Sessions,
+    SessionEvents,
     DownloadCookie,
     GoogleSignIn,
     GoogleAccounts,
     JwtAuthGuard,
   ],
-  exports: [JwtAuthGuard, Sessions, DownloadCookie],
+  exports: [JwtAuthGuard, Sessions, SessionEvents, DownloadCookie],
 })
 export class AuthModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

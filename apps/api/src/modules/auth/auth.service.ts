@@ -4,6 +4,7 @@ import type { LoginRequest, RegisterRequest } from './auth-requests.dto';
 import type { AuthSession, TokenPair, UserProfile } from './auth-responses.dto';
 import type { AuthUser } from './auth-user.dto';
 import { ConnectedPlatformsReader } from './connected-platforms.reader';
+import { LoginThrottle } from './passwords/login-throttle';
 import { PasswordHasher } from './passwords/password-hasher';
 import { Sessions } from './tokens/sessions';
 import type { User } from './users/user.entity';
@@ -17,6 +18,7 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly sessions: Sessions,
     private readonly connectedPlatforms: ConnectedPlatformsReader,
+    private readonly loginThrottle: LoginThrottle,
   ) {}
 
   async register(input: RegisterRequest): Promise<AuthSession> {
@@ -25,8 +27,12 @@ export class AuthService {
     return this.signIn(user);
   }
 
-  /** Unknown email, account without a password, wrong password: one answer, and the same argon2 work. */
+  /**
+   * Unknown email, account without a password, wrong password: one answer, and the same argon2 work.
+   * Every email is throttled alike (LoginThrottle), known or not, so a 429 tells nothing either.
+   */
   async login(input: LoginRequest): Promise<AuthSession> {
+    await this.loginThrottle.attempt(input.email);
     const user = await this.users.findByEmail(input.email);
     if (!user?.passwordHash) {
       await this.passwords.verifyAgainstDummy(input.password);

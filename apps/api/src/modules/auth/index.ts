@@ -5,6 +5,8 @@
 export { AuthModule } from './auth.module';
 export { AuthUser } from './auth-user.dto';
 export { authRequired, invalidToken } from './auth-errors';
+export { CurrentSession } from './current-user.decorator';
+export { SessionEvents } from './tokens/session-events';
 export { ConnectedPlatformsReader } from './connected-platforms.reader';
 export { CurrentUser } from './current-user.decorator';
 export { deriveKey } from './derived-key';

@@ -3,7 +3,7 @@ import { ErrorCode } from '@app/contracts';
 import type { Request, Response } from 'express';
 import { ApiError } from '../../common/api-error';
 import { DownloadCookie, Sessions, authRequired, invalidToken } from '../auth';
-import { DownloadLinks } from './download-link';
+import { DownloadLinks, LinkHolder } from './download-link';
 import { DownloadLinkView } from './dto/export-views.dto';
 import { exportExpired, exportNotReady } from './export-errors';
 import type { ExportJob } from './export-job.entity';
@@ -32,9 +32,9 @@ export class ArchiveDownloads {
     private readonly sessions: Sessions,
   ) {}
 
-  async link(userId: string, exportId: string): Promise<DownloadLinkView> {
-    this.downloadable(await this.exports.find(userId, exportId));
-    const { token, expiresAt } = this.links.create(exportId, userId);
+  async link(holder: LinkHolder, exportId: string): Promise<DownloadLinkView> {
+    this.downloadable(await this.exports.find(holder.userId, exportId));
+    const { token, expiresAt } = this.links.create(exportId, holder);
     return { url: `/api/export/${exportId}/download?token=${token}`, expiresAt: expiresAt.toISOString() };
   }
 
@@ -72,9 +72,11 @@ export class ArchiveDownloads {
 
   private async authenticate(exportId: string, request: Request, linkToken?: string): Promise<string> {
     if (linkToken !== undefined) {
-      const userId = this.links.verify(linkToken, exportId);
-      if (!userId) throw new ApiError(HttpStatus.UNAUTHORIZED, ErrorCode.INVALID_TOKEN, 'Download link is invalid or has expired');
-      return userId;
+      const holder = this.links.verify(linkToken, exportId);
+      if (!holder || !(await this.sessions.isLive(holder.sessionId, holder.userId))) {
+        throw new ApiError(HttpStatus.UNAUTHORIZED, ErrorCode.INVALID_TOKEN, 'Download link is invalid or has expired');
+      }
+      return holder.userId;
     }
     const header = request.headers.authorization;
     const token = header === undefined ? DownloadCookie.read(request) : BEARER.exec(header)?.[1];

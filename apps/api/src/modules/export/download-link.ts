@@ -8,15 +8,28 @@ import { deriveKey } from '../auth';
 export const DOWNLOAD_LINK_TTL_SECONDS = 300;
 
 interface LinkClaims {
+  /** export id */
   e: string;
+  /** owner's user id */
   u: string;
+  /** the session that made the link */
+  s: string;
+  /** expiry, seconds since the epoch */
   x: number;
+}
+
+/** Who a valid link was made for; the link works only while that session lasts. */
+export interface LinkHolder {
+  userId: string;
+  sessionId: string;
 }
 
 /**
  * Signed download links: a browser navigating to a URL cannot send an Authorization header (the
  * spec's own client sets window.location.href), so the link carries a short-lived HMAC token bound
- * to one export and its owner.
+ * to one export, its owner and the session that made it: ending that session (logout, refresh-token
+ * reuse, a Google link) ends the link too, on every instance, because the session is looked up in
+ * the database whenever the link is used (ArchiveDownloads).
  */
 @Injectable()
 export class DownloadLinks {
@@ -26,14 +39,15 @@ export class DownloadLinks {
     this.key = deriveKey(config.jwt.secret, 'export-download-link');
   }
 
-  create(exportId: string, userId: string, now = Date.now()): { token: string; expiresAt: Date } {
+  create(exportId: string, holder: LinkHolder, now = Date.now()): { token: string; expiresAt: Date } {
     const expiresAt = new Date(now + DOWNLOAD_LINK_TTL_SECONDS * 1000);
-    const body = Buffer.from(JSON.stringify({ e: exportId, u: userId, x: Math.floor(expiresAt.getTime() / 1000) })).toString('base64url');
+    const claims: LinkClaims = { e: exportId, u: holder.userId, s: holder.sessionId, x: Math.floor(expiresAt.getTime() / 1000) };
+    const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return { token: `${body}.${this.sign(body)}`, expiresAt };
   }
 
-  /** The owner's user id when `token` is a valid, unexpired link for `exportId`. */
-  verify(token: string, exportId: string): string | undefined {
+  /** Owner and session when `token` is a validly signed, unexpired link for `exportId`. */
+  verify(token: string, exportId: string): LinkHolder | undefined {
     const [body, signature, extra] = token.split('.');
     if (!body || !signature || extra !== undefined) return undefined;
     const expected = Buffer.from(this.sign(body));
@@ -45,8 +59,9 @@ export class DownloadLinks {
     } catch {
       return undefined;
     }
-    if (claims.e !== exportId || typeof claims.u !== 'string' || !(claims.x * 1000 > Date.now())) return undefined;
-    return claims.u;
+    if (claims.e !== exportId || typeof claims.u !== 'string' || typeof claims.s !== 'string') return undefined;
+    if (!(claims.x * 1000 > Date.now())) return undefined;
+    return { userId: claims.u, sessionId: claims.s };
   }
 
   private sign(body: string): string {

@@ -6,7 +6,7 @@ import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decora
 import { Public } from '../../common/public.decorator';
 import { RateLimit } from '../../common/rate-limit/rate-limit.decorator';
 import { ResponseMessage } from '../../common/response-message.decorator';
-import { AuthUser, CurrentUser } from '../auth';
+import { AuthUser, CurrentSession, CurrentUser } from '../auth';
 import { ArchiveDownloads } from './archive-downloads';
 import {
   DownloadLinkView,
@@ -97,8 +97,12 @@ export class ExportController {
   @HttpCode(201)
   @ApiEnvelope(DownloadLinkView, { status: 201 })
   @ApiErrors([401, 'Not signed in'], [404, 'No such export'], [409, 'The export is not completed'])
-  downloadLink(@CurrentUser() user: AuthUser, @Param('jobId', exportId) id: string): Promise<DownloadLinkView> {
-    return this.downloads.link(user.id, id);
+  downloadLink(
+    @CurrentUser() user: AuthUser,
+    @CurrentSession() sessionId: string,
+    @Param('jobId', exportId) id: string,
+  ): Promise<DownloadLinkView> {
+    return this.downloads.link({ userId: user.id, sessionId }, id);
   }
 
   /**

@@ -9,9 +9,14 @@ import { UsersService } from '../users/users.service';
 const FORBIDDEN_IN_NAME = new RegExp(NAME_FORBIDDEN_CHARACTERS, 'gu');
 
 /**
- * Turns a Google profile into an account: the account already linked to that Google id, else the
- * account with the same email (only when Google has verified it, so nobody takes over an account
- * with an address they do not own), else a new account without a password.
+ * Turns a Google profile into an account: the account already linked to that Google id, else a new
+ * account without a password when no account has Google's (verified) email.
+ *
+ * A Google sign-in never links itself to an existing account by email. Star Export sends no mail,
+ * so a password account's email was never proven: whoever registered `newbie@example.com` first
+ * need not own it, and linking would let the real owner's Google sign-in land in their account.
+ * Such a sign-in is refused with ACCOUNT_EXISTS_LINK_REQUIRED instead; the account's owner links
+ * Google after signing in with the password (`link`), which ends every other session of the account.
  */
 @Injectable()
 export class GoogleAccounts {
@@ -30,14 +35,38 @@ export class GoogleAccounts {
     if (!existing) {
       return this.users.create({ email, name: displayName(profile, email), googleId: profile.id });
     }
-    if (!(await this.users.linkGoogleAccount(existing.id, profile.id))) {
+    if (existing.googleId === null) {
       throw new ApiError(
         HttpStatus.CONFLICT,
-        ErrorCode.EMAIL_TAKEN,
-        'An account with this email is already linked to another Google account',
+        ErrorCode.ACCOUNT_EXISTS_LINK_REQUIRED,
+        'An account with this email already exists: sign in with its password, then link Google from there',
       );
     }
-    return { ...existing, googleId: profile.id };
+    throw new ApiError(
+      HttpStatus.CONFLICT,
+      ErrorCode.EMAIL_TAKEN,
+      'An account with this email is already linked to another Google account',
+    );
+  }
+
+  /** Links the Google account to the signed-in account that asked for it (whatever its email). */
+  async link(userId: string, profile: Profile): Promise<void> {
+    const linked = await this.users.findByGoogleId(profile.id);
+    if (linked?.id === userId) return;
+    if (linked) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        ErrorCode.CONFLICT,
+        'This Google account is already linked to another Star Export account',
+      );
+    }
+    if (!(await this.users.linkGoogleAccount(userId, profile.id))) {
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        ErrorCode.CONFLICT,
+        'This account is already linked to another Google account, or that Google account to another account',
+      );
+    }
   }
 }
 

@@ -7,3 +7,8 @@ export class GoogleSignInQuery {
   @MaxLength(2048)
   returnTo?: string;
 }
+
+export class GoogleLinkStart {
+  /** Google's consent screen; navigate this browser there (the nonce cookie binds the flow to it). */
+  url: string;
+}

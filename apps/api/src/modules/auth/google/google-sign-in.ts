@@ -10,7 +10,7 @@ import { InjectConfig } from '../../../config/config.token';
 import { deriveKey } from '../derived-key';
 import { GoogleStrategy, StrategyOutcome, runStrategy } from './google-strategy';
 import { OAuthState } from './oauth-state.entity';
-import { OAuthStateStore, SignInContext } from './oauth-state-store';
+import { LinkRequest, OAuthStateStore, SignInContext } from './oauth-state-store';
 import { safeReturnTo } from './return-to';
 
 export const GOOGLE_ROUTES = '/api/auth/google';
@@ -44,9 +44,13 @@ export class GoogleSignIn {
     );
   }
 
-  /** Google's consent-screen URL, carrying our state and PKCE challenge. */
-  async authorizationUrl(req: Request, returnTo: string | undefined): Promise<string> {
-    const context: SignInContext = { returnTo: safeReturnTo(returnTo, this.config.frontendUrl) };
+  /**
+   * Google's consent-screen URL, carrying our state and PKCE challenge; with `link`, for linking
+   * Google to that signed-in account instead of signing in. Either way the nonce cookie set on this
+   * answer binds the flow to this browser.
+   */
+  async authorizationUrl(req: Request, returnTo: string | undefined, link?: LinkRequest): Promise<string> {
+    const context: SignInContext = { returnTo: safeReturnTo(returnTo, this.config.frontendUrl), ...(link ? { link } : {}) };
     const outcome = await this.run(req, { state: context });
     if (outcome.kind === 'redirect') return outcome.url;
     throw failure(outcome);

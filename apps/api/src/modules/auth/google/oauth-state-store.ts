@@ -9,12 +9,20 @@ import { OAuthState } from './oauth-state.entity';
 const STATE_TTL_MS = 10 * 60 * 1000;
 const MAX_STATE_LENGTH = 4096;
 export const NONCE_COOKIE = 'star_export_google_nonce';
-const NONCE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** What a sign-in remembers between leaving for Google and coming back. */
+/** The signed-in session that asked to link a Google account to its account. */
+export interface LinkRequest {
+  userId: string;
+  sessionId: string;
+}
+
+/** What a sign-in (or a link) remembers between leaving for Google and coming back. */
 export interface SignInContext {
   /** A page of the frontend to land on, already checked to be on FRONTEND_URL's origin. */
   returnTo?: string;
+  /** Set when this is not a sign-in but an account linking Google. */
+  link?: LinkRequest;
 }
 
 interface StatePayload {
@@ -23,6 +31,8 @@ interface StatePayload {
   /** expiry, ms since the epoch */
   e: number;
   r?: string;
+  /** link: user id and session id */
+  l?: [string, string];
 }
 
 export interface CookieOptions {
@@ -36,7 +46,8 @@ type VerifyCallback = (error: Error | null, codeVerifier?: string, context?: Sig
 /**
  * passport-oauth2's state store for PKCE. Its built-in stores keep state in a server session, which
  * breaks across instances (jaredhanson/passport-oauth2#134); this one is stateless where it can be:
- * - `state` = HMAC-signed `{nonce, expiry, returnTo}`: forged or expired states fail without a lookup;
+ * - `state` = HMAC-signed `{nonce, expiry, returnTo, link}`: forged or expired states fail without a
+ *   lookup; `link` names the signed-in account and session that asked to link Google;
  * - the nonce is also set in an HttpOnly SameSite=Lax cookie, binding the sign-in to the browser that
  *   started it (a state from someone else's sign-in is refused: login CSRF);
  * - a row per nonce holds the PKCE code_verifier (never in a URL) and is deleted on use, so a state
@@ -78,7 +89,12 @@ export class OAuthStateStore {
       path: this.cookie.path,
       maxAge: STATE_TTL_MS,
     });
-    const payload: StatePayload = { n: nonce, e: expiresAt, ...(context.returnTo ? { r: context.returnTo } : {}) };
+    const payload: StatePayload = {
+      n: nonce,
+      e: expiresAt,
+      ...(context.returnTo ? { r: context.returnTo } : {}),
+      ...(context.link ? { l: [context.link.userId, context.link.sessionId] } : {}),
+    };
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${body}.${this.sign(body)}`;
   }
@@ -98,7 +114,11 @@ export class OAuthStateStore {
       [payload.n],
     );
     if (!used) throw badState('This Google sign-in was already used: start it again');
-    return { codeVerifier: used.code_verifier, context: payload.r ? { returnTo: payload.r } : {} };
+    const context: SignInContext = {
+      ...(payload.r ? { returnTo: payload.r } : {}),
+      ...(payload.l ? { link: { userId: payload.l[0], sessionId: payload.l[1] } } : {}),
+    };
+    return { codeVerifier: used.code_verifier, context };
   }
 
   private open(state: string): StatePayload | undefined {
@@ -109,9 +129,13 @@ export class OAuthStateStore {
     const given = Buffer.from(signature);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Partial<StatePayload>;
-    if (typeof payload.n !== 'string' || !NONCE.test(payload.n) || typeof payload.e !== 'number') return undefined;
+    if (typeof payload.n !== 'string' || !UUID.test(payload.n) || typeof payload.e !== 'number') return undefined;
     if (payload.r !== undefined && typeof payload.r !== 'string') return undefined;
-    return { n: payload.n, e: payload.e, r: payload.r };
+    const link = payload.l;
+    if (link !== undefined && !(Array.isArray(link) && link.length === 2 && link.every((id) => UUID.test(id)))) {
+      return undefined;
+    }
+    return { n: payload.n, e: payload.e, r: payload.r, l: link };
   }
 
   private sign(body: string): string {

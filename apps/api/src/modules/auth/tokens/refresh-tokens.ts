@@ -7,6 +7,7 @@ import { InjectConfig } from '../../../config/config.token';
 import type { AuthUser } from '../auth-user.dto';
 import { deriveKey } from '../derived-key';
 import { RefreshToken } from './refresh-token.entity';
+import { SessionEvents } from './session-events';
 
 /** `<uuid>.<43 base64url characters>`: the row id, then a 256-bit secret. */
 const TOKEN_FORMAT = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
@@ -23,6 +24,12 @@ export interface RefreshGrant {
   userId: string;
   issuedAt: Date;
   refreshToken: string;
+}
+
+/** A live session: the account, and the session's id (its refresh-token family). */
+export interface LiveSession {
+  user: AuthUser;
+  sessionId: string;
 }
 
 interface IssuedRow {
@@ -47,6 +54,7 @@ export class RefreshTokens {
     @InjectRepository(RefreshToken) private readonly tokens: Repository<RefreshToken>,
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectConfig() private readonly config: AppConfig,
+    private readonly events: SessionEvents,
   ) {
     this.successorKey = deriveKey(config.jwt.secret, 'refresh-token-successor');
   }
@@ -93,19 +101,41 @@ export class RefreshTokens {
   }
 
   /**
-   * The account an access token stands for: undefined once its session has ended (logout, reuse),
-   * when the token row is gone or belongs to someone else, or when the account was deleted. One
-   * statement, because every authenticated request asks. Expiry is the access token's own `exp`;
-   * the family's expiry only limits refreshing.
+   * The account an access token stands for, and its session: undefined once the session has ended
+   * (logout, reuse, a Google link), when the token row is gone or belongs to someone else, or when
+   * the account was deleted. One statement, because every authenticated request asks. Expiry is
+   * the access token's own `exp`; the family's expiry only limits refreshing.
    */
-  async sessionUser(id: string, userId: string): Promise<AuthUser | undefined> {
-    const [user] = await this.dataSource.query<AuthUser[]>(
-      `SELECT u.id, u.email, u.name
+  async liveSession(id: string, userId: string): Promise<LiveSession | undefined> {
+    const [row] = await this.dataSource.query<(AuthUser & { family_id: string })[]>(
+      `SELECT u.id, u.email, u.name, t.family_id
        FROM refresh_tokens t JOIN users u ON u.id = t.user_id
        WHERE t.id = $1 AND t.user_id = $2 AND t.revoked_at IS NULL`,
       [id, userId],
     );
-    return user;
+    return row && { user: { id: row.id, email: row.email, name: row.name }, sessionId: row.family_id };
+  }
+
+  /** Whether a session of this account has not ended; what a download link made in it needs. */
+  async isLive(sessionId: string, userId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND user_id = $2 AND revoked_at IS NULL LIMIT 1`,
+      [sessionId, userId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Ends every session of the account but one; answers how many ended. */
+  async revokeAllBut(userId: string, keptSessionId: string): Promise<number> {
+    const rows = await this.dataSource.query<{ family_id: string }[]>(
+      `UPDATE refresh_tokens SET revoked_at = now()
+       WHERE user_id = $1 AND family_id <> $2 AND revoked_at IS NULL
+       RETURNING family_id`,
+      [userId, keptSessionId],
+    );
+    const ended = [...new Set(rows.map((row) => row.family_id))];
+    await this.events.ended(ended);
+    return ended.length;
   }
 
   /**
@@ -132,7 +162,9 @@ export class RefreshTokens {
 
   private async revokeFamily(familyId: string): Promise<number> {
     const result = await this.tokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
-    return result.affected ?? 0;
+    const affected = result.affected ?? 0;
+    if (affected > 0) await this.events.ended([familyId]);
+    return affected;
   }
 
   /** Finds the row and checks the secret before anything else, so a forged secret changes nothing. */

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { TokenPair } from '../auth-responses.dto';
 import type { AuthUser } from '../auth-user.dto';
 import { AccessTokens } from './access-tokens';
-import { RefreshGrant, RefreshTokens } from './refresh-tokens';
+import { LiveSession, RefreshGrant, RefreshTokens } from './refresh-tokens';
 
 /**
  * A session is one refresh-token family and the access tokens issued with it: started by a sign-in,
- * renewed by refresh, ended by logout or by refresh-token reuse.
+ * renewed by refresh, ended by logout, by refresh-token reuse or when the account links Google.
+ * Its id is the family's. Ending one is announced to every instance (SessionEvents).
  */
 @Injectable()
 export class Sessions {
@@ -31,8 +32,22 @@ export class Sessions {
 
   /** The user an access token stands for, while its session lasts and the account exists. */
   async authenticate(accessToken: string): Promise<AuthUser | undefined> {
+    return (await this.identify(accessToken))?.user;
+  }
+
+  /** The user and the session an access token stands for, while the session lasts. */
+  async identify(accessToken: string): Promise<LiveSession | undefined> {
     const claims = await this.accessTokens.verify(accessToken);
-    return claims && this.refreshTokens.sessionUser(claims.refreshTokenId, claims.userId);
+    return claims && this.refreshTokens.liveSession(claims.refreshTokenId, claims.userId);
+  }
+
+  isLive(sessionId: string, userId: string): Promise<boolean> {
+    return this.refreshTokens.isLive(sessionId, userId);
+  }
+
+  /** Ends every other session of the account, on every instance. */
+  endAllBut(userId: string, keptSessionId: string): Promise<number> {
+    return this.refreshTokens.revokeAllBut(userId, keptSessionId);
   }
 
   private pair(grant: RefreshGrant): TokenPair {

@@ -4,8 +4,14 @@
  */
 const trimSpaces = (value: string): string => value.replace(/^ +| +$/g, '');
 
-/** Trimmed, lower-case, NFC: the form emails are stored, compared and made unique in. */
-export const normaliseEmail = (value: string): string => trimSpaces(value).toLowerCase().normalize('NFC');
+/**
+ * Trimmed, NFKC, lower-case: the form emails are stored, compared and made unique in. NFKC folds
+ * compatibility-equivalent copies (fullwidth `ｎｅｗｂｉｅ@…`, ligatures, letterlike symbols) into
+ * one address, so none of them can hold a second account; NFKC runs again after lower-casing
+ * because case mapping can leave a string that is no longer normalised.
+ */
+export const normaliseEmail = (value: string): string =>
+  trimSpaces(value).normalize('NFKC').toLowerCase().normalize('NFKC');
 
 export const normaliseName = (value: string): string => trimSpaces(value).normalize('NFC');
 

@@ -5,7 +5,7 @@ export class User {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  /** Normalised: trimmed, lower-case, NFC. Unique. */
+  /** Normalised: trimmed, NFKC, lower-case (identity-text.ts). Unique. */
   @Column({ type: 'text' })
   email: string;
 

@@ -40,10 +40,18 @@ export class UsersService {
     await this.users.update({ id }, { passwordHash });
   }
 
-  /** Links a Google account to an account that has none yet; false if it got one meanwhile. */
+  /**
+   * Links a Google account to an account that has none yet; false if it got one meanwhile, or if
+   * that Google account was linked to another account meanwhile (the unique index decides).
+   */
   async linkGoogleAccount(id: string, googleId: string): Promise<boolean> {
-    const result = await this.users.update({ id, googleId: IsNull() }, { googleId });
-    return result.affected === 1;
+    try {
+      const result = await this.users.update({ id, googleId: IsNull() }, { googleId });
+      return result.affected === 1;
+    } catch (error) {
+      if (violates(error, 'users_google_id_key')) return false;
+      throw error;
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import { Logger, OnModuleInit } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { ExportEventMap, ExportProgressPayload } from '@app/contracts';
 import type { Server, Socket } from 'socket.io';
-import { Sessions } from '../../auth';
+import { SessionEvents, Sessions } from '../../auth';
 import { ExportJobRepository } from '../export-job.repository';
 import { ExportEventBus } from './export-event-bus';
 
@@ -11,11 +11,13 @@ export const MAX_SOCKETS_PER_USER = 20;
 
 interface SocketData {
   userId: string;
+  sessionId: string;
   expiresAt: number;
   expiryTimer?: NodeJS.Timeout;
 }
 
 const roomOf = (userId: string): string => `user:${userId}`;
+const sessionRoomOf = (sessionId: string): string => `session:${sessionId}`;
 
 /** What the server emits: exactly the contract's export events. */
 type ServerEvents = { [K in keyof ExportEventMap]: (payload: ExportEventMap[K]) => void };
@@ -23,7 +25,8 @@ type ServerEvents = { [K in keyof ExportEventMap]: (payload: ExportEventMap[K]) 
 /**
  * socket.io on the server's root path. The handshake must carry a valid access token in
  * `auth.token` (never the query string, which ends up in logs); the socket then joins only its
- * user's room and is disconnected when the token expires. Events come from the event bus, so
+ * user's room and is disconnected when the token expires or its session ends (logout, refresh-token
+ * reuse, a Google link; announced to every instance by SessionEvents). Events come from the event bus, so
  * workers in any instance reach the owner's sockets; clients cannot join rooms.
  */
 @WebSocketGateway()
@@ -35,10 +38,12 @@ export class ExportGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     private readonly sessions: Sessions,
     private readonly events: ExportEventBus,
     private readonly jobs: ExportJobRepository,
+    private readonly sessionEvents: SessionEvents,
   ) {}
 
   onModuleInit(): void {
     this.events.onUserEvent((event) => this.server?.to(roomOf(event.userId)).emit(event.name, event.payload));
+    this.sessionEvents.onEnded((sessionIds) => this.server?.in(sessionIds.map(sessionRoomOf)).disconnectSockets(true));
   }
 
   afterInit(server: Server): void {
@@ -63,7 +68,7 @@ export class ExportGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       socket.disconnect(true);
       return;
     }
-    await socket.join(roomOf(data.userId));
+    await socket.join([roomOf(data.userId), sessionRoomOf(data.sessionId)]);
     data.expiryTimer = setTimeout(() => socket.disconnect(true), Math.max(0, data.expiresAt - Date.now()));
     data.expiryTimer.unref();
     // A socket that (re)connects gets where its active exports stand, without replaying history.
@@ -87,10 +92,10 @@ export class ExportGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   private async authenticate(socket: Socket): Promise<SocketData | undefined> {
     const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
     if (typeof token !== 'string' || token.length > 4096) return undefined;
-    const user = await this.sessions.authenticate(token);
-    if (!user) return undefined;
+    const session = await this.sessions.identify(token);
+    if (!session) return undefined;
     const expiresAt = expiryOf(token);
-    return expiresAt ? { userId: user.id, expiresAt } : undefined;
+    return expiresAt ? { userId: session.user.id, sessionId: session.sessionId, expiresAt } : undefined;
   }
 }
 
