@@ -14,6 +14,7 @@ export interface SandboxEnv {
   YOUTUBE_API_URL: string;
   /** The Graph API stand-in, and the Meta app it knows. */
   FACEBOOK_GRAPH_URL: string;
+  FACEBOOK_DIALOG_URL: string;
   FACEBOOK_APP_ID: string;
   FACEBOOK_APP_SECRET: string;
   GOOGLE_CLIENT_ID: string;
@@ -44,6 +45,7 @@ export function sandboxEnv(url: string, admin: SandboxAdmin): SandboxEnv {
     GOOGLE_REVOKE_URL: `${url}/revoke`,
     YOUTUBE_API_URL: `${url}/youtube/v3`,
     FACEBOOK_GRAPH_URL: `${url}/v25.0`,
+    FACEBOOK_DIALOG_URL: `${url}/v25.0/dialog/oauth`,
     FACEBOOK_APP_ID: FACEBOOK_SANDBOX_APP.id,
     FACEBOOK_APP_SECRET: FACEBOOK_SANDBOX_APP.secret,
     GOOGLE_CLIENT_ID: client?.clientId ?? '',
