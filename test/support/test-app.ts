@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { Test } from '@nestjs/testing';
 import { PLATFORM_NAMES } from '@app/contracts';
-import { KNOWN_PLATFORMS, PLATFORM_ADAPTERS, PlatformAdapter, YouTubeAdapter } from '@app/platform-adapters';
+import { FacebookAdapter, KNOWN_PLATFORMS, PLATFORM_ADAPTERS, PlatformAdapter, YouTubeAdapter } from '@app/platform-adapters';
 import { APP_OPTIONS, configureApp, createApp } from '../../apps/api/src/bootstrap';
 import { AppModule } from '../../apps/api/src/app.module';
 import { AppConfig, loadConfig } from '../../apps/api/src/config/app-config';
@@ -95,7 +95,10 @@ export async function startTestApp(env: TestEnv = {}, extraAdapters: PlatformAda
 async function createAppWith(config: AppConfig, adapters: PlatformAdapter[]): Promise<NestExpressApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(PLATFORM_ADAPTERS)
-    .useFactory({ factory: (youtube: YouTubeAdapter) => [youtube, ...adapters], inject: [YouTubeAdapter] })
+    .useFactory({
+      factory: (youtube: YouTubeAdapter, facebook: FacebookAdapter) => [youtube, facebook, ...adapters],
+      inject: [YouTubeAdapter, FacebookAdapter],
+    })
     .overrideProvider(KNOWN_PLATFORMS)
     .useValue([...PLATFORM_NAMES, ...adapters.map((adapter) => adapter.descriptor.name)])
     .compile();

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SandboxAdmin } from './admin/admin';
 import { SandboxOptions, resolveOptions } from './config';
+import { FACEBOOK_SANDBOX_APP } from './facebook/app';
 import { createSandboxServer } from './server/server';
 import { SandboxState } from './server/state';
 
@@ -11,6 +12,11 @@ export interface SandboxEnv {
   GOOGLE_USERINFO_URL: string;
   GOOGLE_REVOKE_URL: string;
   YOUTUBE_API_URL: string;
+  /** The Graph API stand-in, and the Meta app it knows. */
+  FACEBOOK_GRAPH_URL: string;
+  FACEBOOK_DIALOG_URL: string;
+  FACEBOOK_APP_ID: string;
+  FACEBOOK_APP_SECRET: string;
   GOOGLE_CLIENT_ID: string;
   GOOGLE_CLIENT_SECRET: string;
   /**
@@ -38,6 +44,10 @@ export function sandboxEnv(url: string, admin: SandboxAdmin): SandboxEnv {
     GOOGLE_USERINFO_URL: `${url}/v1/userinfo`,
     GOOGLE_REVOKE_URL: `${url}/revoke`,
     YOUTUBE_API_URL: `${url}/youtube/v3`,
+    FACEBOOK_GRAPH_URL: `${url}/v25.0`,
+    FACEBOOK_DIALOG_URL: `${url}/v25.0/dialog/oauth`,
+    FACEBOOK_APP_ID: FACEBOOK_SANDBOX_APP.id,
+    FACEBOOK_APP_SECRET: FACEBOOK_SANDBOX_APP.secret,
     GOOGLE_CLIENT_ID: client?.clientId ?? '',
     GOOGLE_CLIENT_SECRET: client?.clientSecret ?? '',
     MEDIA_ALLOWED_HOSTS: new URL(url).host,

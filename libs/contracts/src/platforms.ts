@@ -3,7 +3,7 @@
  * registry refuses to boot when a listed platform has no adapter (or two), so the API never accepts a
  * platform it cannot serve. Facebook, Twitter/X and Instagram join this list together with their adapters.
  */
-export const PLATFORM_NAMES = ['youtube'] as const;
+export const PLATFORM_NAMES = ['youtube', 'facebook'] as const;
 
 export type PlatformName = (typeof PLATFORM_NAMES)[number];
 

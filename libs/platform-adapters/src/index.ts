@@ -34,6 +34,11 @@ export { HostAllowList, parseHostPattern, type HostPattern } from './media/host-
 export { isPublicAddress } from './media/address-policy';
 
 // Platforms
+export * from './facebook/facebook.adapter';
+export * from './facebook/facebook.options';
+export * from './facebook/facebook.platform';
+export { FACEBOOK_COLLECTIONS } from './facebook/facebook-export';
+export { FACEBOOK_DESCRIPTOR, FACEBOOK_PERMISSIONS } from './facebook/facebook.descriptor';
 export * from './youtube/youtube.adapter';
 export * from './youtube/youtube.options';
 export * from './youtube/youtube.platform';

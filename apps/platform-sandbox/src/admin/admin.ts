@@ -264,7 +264,9 @@ export class SandboxAdmin {
     let denied = this.state.consent.deniedScopes;
     if (change.deniedScopes !== undefined) {
       if (!Array.isArray(change.deniedScopes)) throw new AdminError('deniedScopes must be an array of scopes');
-      denied = parseScopes(change.deniedScopes.join(' ')).scopes;
+      // Google's scopes by their canonical names; other platforms' permissions (Facebook's user_likes) as given.
+      const parsed = parseScopes(change.deniedScopes.join(' '));
+      denied = [...parsed.scopes, ...parsed.unknown];
     }
     this.state.consent = {
       account: change.account === undefined ? this.state.consent.account : change.account,
