@@ -147,12 +147,16 @@ describe('The web app in Chromium', () => {
     expect(errors).toEqual([]);
   }, 240_000);
 
-  it('cancels a running export', async () => {
+  it("connects through the platform's consent screen, and cancels a running export", async () => {
     const { page, errors } = await openTab(chromium.browser);
     await register(page, h.t.url);
     await goTo(page, 'Platforms', 'Platforms');
-    const tokens = h.sandbox.admin.issueTokens({ account: 'slow' });
-    await pasteTokens(page, tokens.access_token, tokens.refresh_token);
+    // The app fetches the consent URL (leaving the cookie that binds the flow to this browser) and goes there;
+    // the sandbox consents for its account and sends the browser back to the service's callback.
+    h.sandbox.admin.setConsent({ account: 'slow' });
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), click(page, 'Connect YouTube')]);
+    await page.waitForFunction("document.querySelector('#outcome')?.getAttribute('data-outcome') === 'connected'");
+    await page.goto(`${h.t.url}/platforms`);
     await connectionState(page, 'Connected');
     h.sandbox.admin.addLatency({ ms: 2_000, match: { account: 'slow', path: '/youtube/v3/*' } });
     await startExport(page, ['videos']);

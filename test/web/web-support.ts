@@ -8,7 +8,8 @@ import { sleep } from '../support/pacing';
 export const ARTIFACTS = join(__dirname, '../../test-artifacts/web');
 
 const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+// Phone-sized, without isMobile/hasTouch: changing those makes Chromium reload the page mid-test.
+const PHONE = { width: 390, height: 844, deviceScaleFactor: 2 };
 
 /**
  * A tab of its own with a client address of its own (the service trusts one proxy hop in the tests),
