@@ -32,7 +32,8 @@ describe('API conventions', () => {
     const res = await request(t.url).get('/api/no-such-thing').expect(404);
     expect(res.body).toEqual({ success: false, error: 'Cannot GET /api/no-such-thing', code: 'NOT_FOUND' });
     await request(t.url).put('/api/health').expect(404);
-    await request(t.url).get('/').expect(404);
+    // `/` and other pages are the web app's (test/web); other methods outside /api are not.
+    await request(t.url).post('/').expect(404);
   });
 
   it('answers malformed JSON with 400 INVALID_FORMAT and no internals', async () => {

@@ -4,13 +4,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ErrorCode, ErrorEnvelope } from '@app/contracts';
 import type { NextFunction, Request, Response } from 'express';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import loadOpenApiMetadata from './metadata';
 import { ConfiguredIoAdapter } from './modules/export';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
+import { securityHeaders } from './web/security-headers';
+import { serveWebApp } from './web/web-app';
 
 export const API_PREFIX = 'api';
 const BODY_LIMIT = '1mb';
@@ -30,13 +31,14 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
-  app.use(helmet({ contentSecurityPolicy: swaggerFriendlyCsp(), crossOriginResourcePolicy: { policy: 'same-site' } }));
+  app.use(securityHeaders(config, `/${API_PREFIX}/docs`));
   app.enableCors({
     // No FRONTEND_URL: no browser origin is allowed at all, rather than every origin.
     origin: config.frontendUrl ? [config.frontendUrl] : false,
     credentials: true,
     exposedHeaders: ['Content-Disposition', 'Retry-After', 'X-Request-Id'],
   });
+  serveWebApp(app, config, API_PREFIX);
   app.use(outsideApiPrefix);
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
@@ -45,9 +47,9 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
 }
 
 /**
- * Nest answers unknown routes under /api with the error envelope, but leaves every other path (`/`,
- * `TRACE /`) to Express's HTML error page. Nothing is served outside /api (socket.io takes its own
- * path before Express sees the request), so those get the same 404 envelope.
+ * Nest answers unknown routes under /api with the error envelope, but leaves every other path
+ * (`TRACE /`, a missing asset, any page when the web app is not built) to Express's HTML error page.
+ * Those get the same 404 envelope; socket.io takes its own path before Express sees the request.
  */
 function outsideApiPrefix(request: Request, response: Response, next: NextFunction): void {
   if (request.path === `/${API_PREFIX}` || request.path.startsWith(`/${API_PREFIX}/`)) return next();
@@ -68,18 +70,4 @@ export function openApiConfig(): ReturnType<DocumentBuilder['build']> {
     .setVersion('1.0.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-}
-
-/** Swagger UI needs inline styles and scripts; everything else keeps helmet's strict policy. */
-function swaggerFriendlyCsp(): { directives: Record<string, string[]> } {
-  return {
-    directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'", "'unsafe-inline'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", 'data:'],
-      objectSrc: ["'none'"],
-      frameAncestors: ["'none'"],
-    },
-  };
 }

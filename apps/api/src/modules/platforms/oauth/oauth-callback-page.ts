@@ -3,6 +3,18 @@ export type CallbackOutcome =
   | { kind: 'connected'; platformName: string }
   | { kind: 'refused'; platformName: string; code: string; message: string };
 
+import { createHash } from 'node:crypto';
+
+const STYLE = 'body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5}';
+
+/**
+ * The page's own policy: its one inline style by hash, nothing else. The service's policy allows no
+ * inline style (the web app needs none), so the page states exactly what it needs.
+ */
+export const CALLBACK_PAGE_CSP =
+  `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; ` +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
@@ -26,8 +38,8 @@ export function callbackPage(outcome: CallbackOutcome): string {
     '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<title>${title} · Star Export</title>` +
-    '<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5}</style>' +
+    `<style>${STYLE}</style>` +
     `</head><body><main id="outcome" data-outcome="${outcome.kind}"${outcome.kind === 'refused' ? ` data-code="${escapeHtml(outcome.code)}"` : ''}>` +
-    `<h1>${title}</h1>${body}</main></body></html>`
+    `<h1>${title}</h1>${body}<p><a href="/platforms">Back to Star Export</a></p></main></body></html>`
   );
 }

@@ -10,7 +10,7 @@ import { InjectConfig } from '../../../config/config.token';
 import { AuthUser, CurrentUser } from '../../auth';
 import { AuthorizationUrlView, OAuthConnectedView } from '../dto/platform-views.dto';
 import { PlatformsService } from '../platforms.service';
-import { callbackPage } from './oauth-callback-page';
+import { CALLBACK_PAGE_CSP, callbackPage } from './oauth-callback-page';
 import { OAuthConnectService } from './oauth-connect.service';
 
 /**
@@ -98,13 +98,14 @@ export class PlatformOAuthController {
       response
         .status(failure.getStatus())
         .type('html')
+        .set('Content-Security-Policy', CALLBACK_PAGE_CSP)
         .send(callbackPage({ kind: 'refused', platformName, code: failure.code, message: failure.message }));
       return;
     }
     if (frontendUrl) {
       response.redirect(HttpStatus.FOUND, `${frontendUrl}/#platform=${encodeURIComponent(platform)}&connected=true`);
     } else if (page) {
-      response.status(HttpStatus.OK).type('html').send(callbackPage({ kind: 'connected', platformName: this.platformName(platform) }));
+      response.status(HttpStatus.OK).type('html').set('Content-Security-Policy', CALLBACK_PAGE_CSP).send(callbackPage({ kind: 'connected', platformName: this.platformName(platform) }));
     } else {
       const envelope: SuccessEnvelope<OAuthConnectedView> = { success: true, data: { platform, connected: true } };
       response.status(HttpStatus.OK).json(envelope);

@@ -1,0 +1,188 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import request from 'supertest';
+import type { Manifest } from '../support/archive';
+import { archiveIds, openArchive } from '../support/archive';
+import { uniqueEmail } from '../support/auth-helpers';
+import { Chromium, launchChromium } from '../support/browser';
+import { Harness, connect, newUser, startHarness } from '../platforms/platforms-support';
+import { sorted } from '../support/ids';
+import { freshAccount } from '../youtube/youtube-support';
+import type { AccountIds } from '../youtube/youtube-support';
+import { buildWebApp } from './web-build';
+import { click, connectionState, downloaded, fill, heading, openTab, pathOf, screenshots, textOf } from './web-support';
+
+const PASSWORD = 'correct horse battery';
+
+/** Registers through the app's own form and lands on the exports page. */
+async function register(page: Page, url: string): Promise<string> {
+  await page.goto(`${url}/`);
+  await page.waitForSelector('h1');
+  expect(await pathOf(page)).toBe('/signin');
+  await screenshots(page, 'sign-in');
+  await click(page, 'Create an account');
+  await heading(page, 'Create your account');
+  await screenshots(page, 'register');
+  const email = uniqueEmail('web');
+  await fill(page, 'Name', 'Web Tester');
+  await fill(page, 'Email', email);
+  await fill(page, 'Password', PASSWORD);
+  await click(page, 'Create account');
+  await heading(page, 'Exports', '/exports');
+  return email;
+}
+
+/** Pastes tokens into the platform card's form and submits it. */
+async function pasteTokens(page: Page, accessToken: string, refreshToken?: string): Promise<void> {
+  await page.waitForSelector('[data-platform="youtube"] details');
+  await page.$eval('[data-platform="youtube"] details', (details) => details.setAttribute('open', ''));
+  await fill(page, 'Access token', accessToken, 'youtube');
+  if (refreshToken) await fill(page, 'Refresh token (optional)', refreshToken, 'youtube');
+  await click(page, 'Connect with these tokens');
+}
+
+async function goTo(page: Page, link: string, title: string): Promise<void> {
+  await click(page, link, 'nav a');
+  await heading(page, title);
+}
+
+async function startExport(page: Page, collections: string[]): Promise<void> {
+  await goTo(page, 'New export', 'New export');
+  await page.waitForSelector('input[name="collections"]');
+  await page.$$eval(
+    'input[name="collections"]',
+    (boxes, wanted) => boxes.forEach((box) => Object.assign(box, { checked: wanted.includes(box.getAttribute('value') ?? '') })),
+    collections,
+  );
+  await click(page, 'Start export');
+  await page.waitForFunction("window.location.pathname === '/exports' && document.querySelector('li.export') !== null");
+}
+
+describe('The web app in Chromium', () => {
+  let h: Harness;
+  let chromium: Chromium;
+  let served: AccountIds;
+
+  beforeAll(async () => {
+    buildWebApp();
+    h = await startHarness({ worker: true });
+    served = await freshAccount(h.sandbox, { key: 'web', videos: 240, playlistSizes: [60], likes: 0, subscriptions: 60, maxThreadsPerVideo: 0 });
+    await freshAccount(h.sandbox, { key: 'slow', videos: 400, playlistSizes: [], likes: 0, subscriptions: 0, maxThreadsPerVideo: 0 });
+    chromium = await launchChromium();
+  }, 180_000);
+
+  afterAll(async () => {
+    await chromium?.close();
+    await h?.close();
+  });
+
+  it('registers, refuses a bad token with the API’s message, connects, exports with a moving progress bar, and downloads the ZIP', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'se-web-download-'));
+    const { page, errors } = await openTab(chromium.browser, dir);
+    await register(page, h.t.url);
+
+    // The session survives a reload.
+    await page.reload();
+    await heading(page, 'Exports', '/exports');
+    await page.waitForSelector('nav[aria-label="Main"]');
+    expect(await pathOf(page)).toBe('/exports');
+
+    await goTo(page, 'Platforms', 'Platforms');
+    await page.waitForSelector('[data-testid="connection-state"]');
+    expect(await textOf(page, '[data-platform="youtube"] [data-testid="connection-state"]')).toBe('Not connected');
+    expect(await textOf(page, '[data-platform="youtube"] p')).toContain('videos');
+    await screenshots(page, 'platforms');
+
+    // A token the platform refuses: the card says what the API said.
+    const refusal = await connect(h.t, await newUser(h.t), { accessToken: 'ya29.not-a-real-token' });
+    expect(refusal.status).toBeGreaterThanOrEqual(400);
+    const apiMessage = (refusal.body as { error: string }).error;
+    await pasteTokens(page, 'ya29.not-a-real-token');
+    await page.waitForSelector('[data-platform="youtube"] [role="alert"]');
+    expect(await textOf(page, '[data-platform="youtube"] [role="alert"]')).toContain(apiMessage);
+    await screenshots(page, 'platforms-connect-refused');
+
+    const tokens = h.sandbox.admin.issueTokens({ account: 'web' });
+    await page.reload();
+    await pasteTokens(page, tokens.access_token, tokens.refresh_token);
+    await connectionState(page, 'Connected');
+    const card = await textOf(page, '[data-platform="youtube"] dl');
+    expect(card).toContain('Token expires');
+    expect(card).toContain('youtube.readonly');
+    await screenshots(page, 'platforms-connected');
+
+    await goTo(page, 'New export', 'New export');
+    await page.waitForSelector('input[name="collections"]');
+    await screenshots(page, 'new-export');
+
+    // Slow answers from the platform, so the progress bar has time to be seen moving.
+    h.sandbox.admin.addLatency({ ms: 250, match: { account: 'web', path: '/youtube/v3/*' } });
+    await startExport(page, ['profile', 'videos', 'playlists', 'playlist-items', 'subscriptions']);
+    const seen = new Set<number>();
+    while (!(await page.$('li.export[data-status="completed"]'))) {
+      const value = await page.$eval('li.export progress', (bar) => Number(bar.getAttribute('value'))).catch(() => null);
+      if (value !== null) seen.add(value);
+      if (seen.size === 2) await screenshots(page, 'exports-live');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const between = [...seen].filter((value) => value > 0 && value < 100);
+    expect(between.length).toBeGreaterThanOrEqual(2);
+    await screenshots(page, 'exports-completed');
+    await page.waitForSelector('.stats');
+    expect(await textOf(page, '.stats')).toMatch(/Completed\s*1/);
+
+    // The browser's download manager fetches the archive through a short-lived link.
+    try {
+      await click(page, 'Download');
+      const archive = openArchive(await downloaded(dir), dir);
+      const manifest = archive.json<Manifest>('manifest.json');
+      expect(manifest.platform).toBe('youtube');
+      expect(sorted(archiveIds(archive, 'json', 'videos'))).toEqual(sorted(served.videos));
+      expect(sorted(archiveIds(archive, 'json', 'subscriptions'))).toEqual(sorted(served.subscriptions));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it("connects through the platform's consent screen, and cancels a running export", async () => {
+    const { page, errors } = await openTab(chromium.browser);
+    await register(page, h.t.url);
+    await goTo(page, 'Platforms', 'Platforms');
+    // The app fetches the consent URL (leaving the cookie that binds the flow to this browser) and goes there;
+    // the sandbox consents for its account and sends the browser back to the service's callback.
+    h.sandbox.admin.setConsent({ account: 'slow' });
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), click(page, 'Connect YouTube')]);
+    await page.waitForFunction("document.querySelector('#outcome')?.getAttribute('data-outcome') === 'connected'");
+    await page.goto(`${h.t.url}/platforms`);
+    await connectionState(page, 'Connected');
+    h.sandbox.admin.addLatency({ ms: 2_000, match: { account: 'slow', path: '/youtube/v3/*' } });
+    await startExport(page, ['videos']);
+    await click(page, 'Cancel');
+    await page.waitForSelector('li.export[data-status="cancelled"]');
+    expect(await page.$('li.export progress')).toBeNull();
+    await screenshots(page, 'exports-cancelled');
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('returns to sign-in with a message when the session ends mid-way, and stays there on reload', async () => {
+    const { page, errors } = await openTab(chromium.browser);
+    await register(page, h.t.url);
+    const refreshToken = await page.evaluate("localStorage.getItem('star-export.refresh-token')");
+    expect(refreshToken).toBeTruthy();
+    // The session ends elsewhere (signed out on another device).
+    await request(h.t.url).post('/api/auth/logout').send({ refreshToken }).expect(200);
+
+    await click(page, 'Platforms', 'nav a');
+    await heading(page, 'Sign in', '/signin');
+    expect(await textOf(page, '.notice')).toContain('Your session has ended');
+    expect(await page.evaluate("localStorage.getItem('star-export.refresh-token')")).toBeNull();
+
+    await page.reload();
+    await heading(page, 'Sign in');
+    expect(await pathOf(page)).toBe('/signin');
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
