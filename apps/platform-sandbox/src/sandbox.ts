@@ -13,6 +13,12 @@ export interface SandboxEnv {
   YOUTUBE_API_URL: string;
   GOOGLE_CLIENT_ID: string;
   GOOGLE_CLIENT_SECRET: string;
+  /** X: API v2 base, consent screen, token endpoint (revoke lives beside it) and the client, the same as Google's. */
+  TWITTER_API_URL: string;
+  TWITTER_AUTH_URL: string;
+  TWITTER_TOKEN_URL: string;
+  TWITTER_CLIENT_ID: string;
+  TWITTER_CLIENT_SECRET: string;
   /**
    * Media (thumbnails, video files) come from the sandbox itself: its `host:port`, since a
    * MEDIA_ALLOWED_HOSTS entry without a port allows only the scheme's default port.
@@ -40,6 +46,11 @@ export function sandboxEnv(url: string, admin: SandboxAdmin): SandboxEnv {
     YOUTUBE_API_URL: `${url}/youtube/v3`,
     GOOGLE_CLIENT_ID: client?.clientId ?? '',
     GOOGLE_CLIENT_SECRET: client?.clientSecret ?? '',
+    TWITTER_API_URL: `${url}/2`,
+    TWITTER_AUTH_URL: `${url}/i/oauth2/authorize`,
+    TWITTER_TOKEN_URL: `${url}/2/oauth2/token`,
+    TWITTER_CLIENT_ID: client?.clientId ?? '',
+    TWITTER_CLIENT_SECRET: client?.clientSecret ?? '',
     MEDIA_ALLOWED_HOSTS: new URL(url).host,
   };
 }
