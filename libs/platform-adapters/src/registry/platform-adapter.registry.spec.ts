@@ -9,6 +9,7 @@ import { PlatformAdaptersModule, type PlatformAdaptersSetup } from '../platform-
 import { MediaFetcher } from '../media/media-fetcher';
 import type { PlatformSettings } from '../settings/settings-reader';
 import { KNOWN_PLATFORMS, PLATFORM_ADAPTERS } from '../platform-adapters.tokens';
+import { TwitterAdapter } from '../twitter/twitter.adapter';
 import { YouTubeAdapter } from '../youtube/youtube.adapter';
 import { AdapterRegistryError, PlatformAdapterRegistry } from './platform-adapter.registry';
 
@@ -88,11 +89,12 @@ describe('PlatformAdapterRegistry', () => {
 });
 
 describe('PlatformAdaptersModule', () => {
-  it('boots with the YouTube adapter registered for every known platform', async () => {
+  it('boots with every known platform registered: YouTube and X', async () => {
     const app = await Test.createTestingModule({ imports: [PlatformAdaptersModule.forRoot(OPTIONS)] }).compile();
     const registry = app.get(PlatformAdapterRegistry);
-    expect(registry.list().map((adapter) => adapter.descriptor.name)).toEqual(['youtube']);
+    expect(registry.list().map((adapter) => adapter.descriptor.name)).toEqual(['youtube', 'twitter']);
     expect(registry.get('youtube')).toBeInstanceOf(YouTubeAdapter);
+    expect(registry.get('twitter')).toBeInstanceOf(TwitterAdapter);
     await app.close();
   });
 
