@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { Test } from '@nestjs/testing';
 import { PLATFORM_NAMES } from '@app/contracts';
-import { FacebookAdapter, KNOWN_PLATFORMS, PLATFORM_ADAPTERS, PlatformAdapter, YouTubeAdapter } from '@app/platform-adapters';
+import { KNOWN_PLATFORMS, PLATFORM_ADAPTERS, PLATFORMS, PlatformAdapter } from '@app/platform-adapters';
 import { APP_OPTIONS, configureApp, createApp } from '../../apps/api/src/bootstrap';
 import { AppModule } from '../../apps/api/src/app.module';
 import { AppConfig, loadConfig } from '../../apps/api/src/config/app-config';
@@ -96,8 +96,9 @@ async function createAppWith(config: AppConfig, adapters: PlatformAdapter[]): Pr
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(PLATFORM_ADAPTERS)
     .useFactory({
-      factory: (youtube: YouTubeAdapter, facebook: FacebookAdapter) => [youtube, facebook, ...adapters],
-      inject: [YouTubeAdapter, FacebookAdapter],
+      // Every platform the library ships keeps its real adapter, whatever platforms are added later.
+      factory: (...shipped: PlatformAdapter[]) => [...shipped, ...adapters],
+      inject: PLATFORMS.map((platform) => platform.adapter),
     })
     .overrideProvider(KNOWN_PLATFORMS)
     .useValue([...PLATFORM_NAMES, ...adapters.map((adapter) => adapter.descriptor.name)])

@@ -1,12 +1,13 @@
 import type { FacebookAccountSpec } from './facebook/facebook-account';
 import type { PersonSpec } from './synthetic/account';
+import type { XAccountSpec } from './twitter/twitter-account';
 import type { YouTubeAccountSpec } from './youtube/youtube-account';
 
 /**
  * An account as tests and the admin API describe it: the person, and each platform's part (a new
  * platform adds its own spec type here).
  */
-export type AccountSpec = PersonSpec & YouTubeAccountSpec & FacebookAccountSpec;
+export type AccountSpec = PersonSpec & YouTubeAccountSpec & FacebookAccountSpec & { twitter?: XAccountSpec };
 
 /** The accounts a sandbox starts with when none are configured. */
 export const DEFAULT_ACCOUNTS: AccountSpec[] = [

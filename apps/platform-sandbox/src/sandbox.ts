@@ -19,6 +19,12 @@ export interface SandboxEnv {
   FACEBOOK_APP_SECRET: string;
   GOOGLE_CLIENT_ID: string;
   GOOGLE_CLIENT_SECRET: string;
+  /** X: API v2 base, consent screen, token endpoint (revoke lives beside it) and the client, the same as Google's. */
+  TWITTER_API_URL: string;
+  TWITTER_AUTH_URL: string;
+  TWITTER_TOKEN_URL: string;
+  TWITTER_CLIENT_ID: string;
+  TWITTER_CLIENT_SECRET: string;
   /**
    * Media (thumbnails, video files) come from the sandbox itself: its `host:port`, since a
    * MEDIA_ALLOWED_HOSTS entry without a port allows only the scheme's default port.
@@ -50,6 +56,11 @@ export function sandboxEnv(url: string, admin: SandboxAdmin): SandboxEnv {
     FACEBOOK_APP_SECRET: FACEBOOK_SANDBOX_APP.secret,
     GOOGLE_CLIENT_ID: client?.clientId ?? '',
     GOOGLE_CLIENT_SECRET: client?.clientSecret ?? '',
+    TWITTER_API_URL: `${url}/2`,
+    TWITTER_AUTH_URL: `${url}/i/oauth2/authorize`,
+    TWITTER_TOKEN_URL: `${url}/2/oauth2/token`,
+    TWITTER_CLIENT_ID: client?.clientId ?? '',
+    TWITTER_CLIENT_SECRET: client?.clientSecret ?? '',
     MEDIA_ALLOWED_HOSTS: new URL(url).host,
   };
 }

@@ -3,7 +3,7 @@
  * registry refuses to boot when a listed platform has no adapter (or two), so the API never accepts a
  * platform it cannot serve. Facebook, Twitter/X and Instagram join this list together with their adapters.
  */
-export const PLATFORM_NAMES = ['youtube', 'facebook'] as const;
+export const PLATFORM_NAMES = ['youtube', 'facebook', 'twitter'] as const;
 
 export type PlatformName = (typeof PLATFORM_NAMES)[number];
 
@@ -22,7 +22,9 @@ export type QuotaReset =
   /** At local midnight in a time zone (YouTube: America/Los_Angeles). */
   | { type: 'daily'; timeZone: string }
   /** A window the platform tracks itself and reports in response headers (X: 15 minutes, Facebook: one hour). */
-  | { type: 'window'; seconds: number };
+  | { type: 'window'; seconds: number }
+  /** At the first instant of the next calendar month in UTC (X's monthly spending budget). */
+  | { type: 'monthly'; timeZone: 'UTC' };
 
 /** One spending limit a platform enforces on a connection or on the app. */
 export interface QuotaLimit {

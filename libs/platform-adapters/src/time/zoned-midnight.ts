@@ -89,5 +89,6 @@ function sameDay(wall: WallClock, day: Date): boolean {
 
 /** When a quota with this reset rule next goes back to zero; undefined when the platform reports it per response. */
 export function nextQuotaReset(reset: QuotaReset, now: Date): Date | undefined {
+  if (reset.type === 'monthly') return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
   return reset.type === 'daily' ? nextMidnight(reset.timeZone, now) : undefined;
 }
