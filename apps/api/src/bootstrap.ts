@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import loadOpenApiMetadata from './metadata';
 import { ConfiguredIoAdapter } from './modules/export';
 import { createValidationPipe } from './common/validation';
+import { operationId, refineOpenApiDocument } from './common/openapi/openapi-document';
 import type { AppConfig } from './config/app-config';
 
 export const API_PREFIX = 'api';
@@ -40,7 +41,7 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   app.use(outsideApiPrefix);
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
-  if (config.apiDocs) await setUpOpenApi(app);
+  if (config.apiDocs) await setUpOpenApi(app, config.publicUrl);
   return app;
 }
 
@@ -55,9 +56,12 @@ function outsideApiPrefix(request: Request, response: Response, next: NextFuncti
   response.status(404).json(envelope);
 }
 
-async function setUpOpenApi(app: INestApplication): Promise<void> {
+async function setUpOpenApi(app: INestApplication, publicUrl: string): Promise<void> {
   await SwaggerModule.loadPluginMetadata(loadOpenApiMetadata);
-  const document = SwaggerModule.createDocument(app, openApiConfig());
+  const document = refineOpenApiDocument(
+    SwaggerModule.createDocument(app, openApiConfig(), { operationIdFactory: operationId }),
+    publicUrl,
+  );
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
 }
 
