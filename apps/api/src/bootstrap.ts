@@ -70,6 +70,7 @@ export function openApiConfig(): ReturnType<DocumentBuilder['build']> {
     .setTitle('Star Export API')
     .setDescription('Export your own data from YouTube, Facebook, Twitter/X and Instagram.')
     .setVersion('1.0.0')
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
 }
