@@ -2,17 +2,17 @@
 # Multi-stage image for Star Export: build with dev dependencies, run with production ones only,
 # on Debian's Chromium (Instagram's browser session) and yt-dlp (optional YouTube video files).
 
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
-# The API, then the web app it serves at / (dist/web).
-RUN npx nest build api && npx vite build --config apps/web/vite.config.mjs && npm prune --omit=dev
+# The API, the web app it serves at / (dist/web), and the platform sandbox (docker compose --profile sandbox).
+RUN npx nest build api && npx nest build platform-sandbox && npx vite build --config apps/web/vite.config.mjs && npm prune --omit=dev
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium yt-dlp ca-certificates tini \
  && rm -rf /var/lib/apt/lists/* \

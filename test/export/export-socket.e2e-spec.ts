@@ -60,9 +60,9 @@ describe('Export WebSocket gateway', () => {
       return reason;
     };
 
-    it('refuses a socket without a token', async () => {
-      expect(await refusedWith(openSocket(t, undefined))).toBe('INVALID_TOKEN');
-      expect(await refusedWith(openSocket(t, ''))).toBe('INVALID_TOKEN');
+    it('refuses a socket without a token as AUTH_REQUIRED, one with a token that is not a string as INVALID_TOKEN', async () => {
+      expect(await refusedWith(openSocket(t, undefined))).toBe('AUTH_REQUIRED');
+      expect(await refusedWith(openSocket(t, ''))).toBe('AUTH_REQUIRED');
       expect(await refusedWith(openSocket(t, undefined, { auth: { token: 12345 } }))).toBe('INVALID_TOKEN');
     });
 
@@ -79,8 +79,8 @@ describe('Export WebSocket gateway', () => {
     });
 
     it('ignores a token passed only in the query string', async () => {
-      expect(await refusedWith(openSocket(t, undefined, { query: { token: a.session.token } }))).toBe('INVALID_TOKEN');
-      expect(await refusedWith(openSocket(t, undefined, { query: { auth: a.session.token, access_token: a.session.token } }))).toBe('INVALID_TOKEN');
+      expect(await refusedWith(openSocket(t, undefined, { query: { token: a.session.token } }))).toBe('AUTH_REQUIRED');
+      expect(await refusedWith(openSocket(t, undefined, { query: { auth: a.session.token, access_token: a.session.token } }))).toBe('AUTH_REQUIRED');
     });
   });
 

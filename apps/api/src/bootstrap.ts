@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import loadOpenApiMetadata from './metadata';
 import { ConfiguredIoAdapter } from './modules/export';
 import { createValidationPipe } from './common/validation';
+import { operationId, refineOpenApiDocument } from './common/openapi/openapi-document';
 import type { AppConfig } from './config/app-config';
 import { securityHeaders } from './web/security-headers';
 import { serveWebApp } from './web/web-app';
@@ -42,7 +43,7 @@ export async function configureApp(app: NestExpressApplication, config: AppConfi
   app.use(outsideApiPrefix);
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
-  if (config.apiDocs) await setUpOpenApi(app);
+  if (config.apiDocs) await setUpOpenApi(app, config.publicUrl);
   return app;
 }
 
@@ -57,9 +58,12 @@ function outsideApiPrefix(request: Request, response: Response, next: NextFuncti
   response.status(404).json(envelope);
 }
 
-async function setUpOpenApi(app: INestApplication): Promise<void> {
+async function setUpOpenApi(app: INestApplication, publicUrl: string): Promise<void> {
   await SwaggerModule.loadPluginMetadata(loadOpenApiMetadata);
-  const document = SwaggerModule.createDocument(app, openApiConfig());
+  const document = refineOpenApiDocument(
+    SwaggerModule.createDocument(app, openApiConfig(), { operationIdFactory: operationId }),
+    publicUrl,
+  );
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, document, { jsonDocumentUrl: `${API_PREFIX}/docs-json` });
 }
 
@@ -68,6 +72,7 @@ export function openApiConfig(): ReturnType<DocumentBuilder['build']> {
     .setTitle('Star Export API')
     .setDescription('Export your own data from YouTube, Facebook, Twitter/X and Instagram.')
     .setVersion('1.0.0')
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
 }

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const sandbox = await startSandbox(options);
-  const env = Object.entries(sandbox.env)
+  // The watch page yt-dlp reads for video files is served here too; tests pass it separately because
+  // only the suites that download videos want it.
+  const env = Object.entries({ ...sandbox.env, YOUTUBE_WATCH_URL: `${sandbox.url}/watch` })
     .map(([name, value]) => `  ${name}=${value}`)
     .join('\n');
   const accounts = sandbox.admin

@@ -34,3 +34,32 @@ export interface ExportEventMap {
 }
 
 export type ExportEventName = keyof ExportEventMap;
+
+/**
+ * Sent to a socket before its access token expires (a minute before, or halfway for shorter
+ * tokens). Answer with `auth:refresh` and a new access token from POST /api/auth/refresh to keep
+ * the socket; otherwise the server disconnects it at `expiresAt`.
+ */
+export interface AuthExpiringPayload {
+  /** When the socket's access token expires, ISO 8601. */
+  expiresAt: string;
+}
+
+/** The `auth:refresh` message a client sends (with an acknowledgement callback) to swap its token. */
+export interface AuthRefreshRequest {
+  token: string;
+}
+
+/** The acknowledgement of `auth:refresh`: the new expiry, or why the token was refused (the socket stays as it was). */
+export type AuthRefreshAck = { ok: true; expiresAt: string } | { ok: false; code: 'AUTH_REQUIRED' | 'INVALID_TOKEN' };
+
+/** Every event the server emits on a socket: the export events and the expiry warning. */
+export interface ServerToClientEventMap extends ExportEventMap {
+  'auth:expiring': AuthExpiringPayload;
+}
+
+/**
+ * Why a handshake is refused, as `connect_error`'s `message`: no `auth.token` (AUTH_REQUIRED), a token
+ * that is not a valid access token (INVALID_TOKEN), or the user's socket cap reached.
+ */
+export type SocketRefusal = 'AUTH_REQUIRED' | 'INVALID_TOKEN' | 'TOO_MANY_CONNECTIONS';

@@ -1,3 +1,4 @@
+import { ApiDateTime } from '../../common/openapi/api-formats.decorator';
 import { AuthUser } from './auth-user.dto';
 
 export class TokenPair {
@@ -13,8 +14,7 @@ export class AuthSession extends TokenPair {
 }
 
 export class UserProfile extends AuthUser {
-  /** When the account was created. */
-  createdAt: Date;
+  @ApiDateTime({ description: 'When the account was created.' }) createdAt: Date;
   /** Names of the platforms this account has connected, e.g. `youtube`. */
   platforms: string[];
 }

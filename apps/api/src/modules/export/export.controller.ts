@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { invalidFormat } from '../../common/api-error';
 import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decorator';
@@ -18,6 +18,7 @@ import {
 import { ListExportsQuery } from './dto/list-exports-query.dto';
 import { StartExportDto } from './dto/start-export.dto';
 import { ExportService } from './export.service';
+import { IdempotencyKey } from './idempotency-key.decorator';
 
 const exportId = new ParseUUIDPipe({
   version: '4',
@@ -50,7 +51,7 @@ export class ExportController {
   start(
     @CurrentUser() user: AuthUser,
     @Body() body: StartExportDto,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<StartedExportView> {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw invalidFormat('Idempotency-Key must be 1 to 200 letters, digits or . _ : -');
@@ -112,9 +113,13 @@ export class ExportController {
    */
   @Public()
   @Get(':jobId/download')
-  @ApiProduces('application/zip')
+  // Only the archive itself is a ZIP: every error is the JSON envelope, as on any other route.
   @ApiResponse({ status: 200, description: 'The ZIP archive', content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } } })
-  @ApiResponse({ status: 206, description: 'The requested byte range of the ZIP archive' })
+  @ApiResponse({
+    status: 206,
+    description: 'The requested byte range of the ZIP archive',
+    content: { 'application/zip': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiQuery({ name: 'token', required: false, description: 'A signed link token from POST /api/export/{jobId}/download-link' })
   @ApiErrors(
     [401, 'Neither a valid bearer token, download cookie nor link token'],

@@ -1,60 +1,67 @@
 import type { ExportFormat, ExportStatus, WaitReason } from '@app/contracts';
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiDateTime, ApiInteger, ApiPlatform, ApiUuid } from '../../../common/openapi/api-formats.decorator';
 
 /** The answer of `POST /api/export/start`. */
 export class StartedExportView {
-  jobId: string;
+  @ApiUuid() jobId: string;
   status: ExportStatus;
-  platform: string;
+  @ApiPlatform() platform: string;
   format: ExportFormat;
-  createdAt: string;
+  @ApiDateTime() createdAt: string;
+}
+
+/** Why an export failed. */
+export class ExportErrorView {
+  /** An error code, e.g. `PLATFORM_TOKEN_REJECTED`. */
+  code: string;
+  message: string;
 }
 
 /** The answer of `GET /api/export/:jobId`. */
 export class ExportStatusView {
-  id: string;
+  @ApiUuid() id: string;
   status: ExportStatus;
-  platform: string;
+  @ApiPlatform() platform: string;
   format: ExportFormat;
-  /** 0 to 100. */
-  progress: number;
-  /** Known or estimated; null until the platform says. */
+  @ApiInteger({ minimum: 0, maximum: 100, description: '0 to 100.' }) progress: number;
+  @ApiInteger({ nullable: true, description: 'Known or estimated; null until the platform says.' })
   totalItems: number | null;
-  processedItems: number;
-  createdAt: string;
-  startedAt: string | null;
-  /** From the observed rate; null until there is one. */
+  @ApiInteger() processedItems: number;
+  @ApiDateTime() createdAt: string;
+  @ApiDateTime({ nullable: true }) startedAt: string | null;
+  @ApiDateTime({ nullable: true, description: 'From the observed rate; null until there is one.' })
   estimatedCompletion: string | null;
-  completedAt: string | null;
+  @ApiDateTime({ nullable: true }) completedAt: string | null;
   /** Why a processing export is waiting, and when it goes on by itself. */
   waitReason: WaitReason | null;
-  resumeAt: string | null;
-  /** Archive size in bytes, once completed. */
-  fileSize: number | null;
-  /** When the completed archive is deleted. */
-  expiresAt: string | null;
+  @ApiDateTime({ nullable: true }) resumeAt: string | null;
+  @ApiInteger({ nullable: true, description: 'Archive size in bytes, once completed.' }) fileSize: number | null;
+  @ApiDateTime({ nullable: true, description: 'When the completed archive is deleted.' }) expiresAt: string | null;
   downloadUrl: string | null;
-  error: { code: string; message: string } | null;
+  /** Set once the export failed. */
+  @ApiProperty({ type: ExportErrorView, nullable: true }) error: ExportErrorView | null;
   warnings: string[];
 }
 
 /** One row of `GET /api/export`. */
 export class ExportListItemView {
-  id: string;
-  platform: string;
+  @ApiUuid() id: string;
+  @ApiPlatform() platform: string;
   format: ExportFormat;
   status: ExportStatus;
-  progress: number;
-  totalItems: number | null;
-  createdAt: string;
-  completedAt: string | null;
+  @ApiInteger({ minimum: 0, maximum: 100 }) progress: number;
+  @ApiInteger({ nullable: true }) totalItems: number | null;
+  @ApiDateTime() createdAt: string;
+  @ApiDateTime({ nullable: true }) completedAt: string | null;
   downloadUrl: string | null;
 }
 
 export class PaginationView {
-  page: number;
-  limit: number;
-  total: number;
-  pages: number;
+  @ApiInteger() page: number;
+  @ApiInteger() limit: number;
+  @ApiInteger() total: number;
+  @ApiInteger() pages: number;
 }
 
 export class ExportListView {
@@ -63,20 +70,20 @@ export class ExportListView {
 }
 
 export class ExportStatsView {
-  totalExports: number;
-  completedExports: number;
-  failedExports: number;
+  @ApiInteger() totalExports: number;
+  @ApiInteger() completedExports: number;
+  @ApiInteger() failedExports: number;
   /** Mean seconds from start to completion of completed exports. */
   averageDuration: number;
   /** Human-readable size of all completed archives, e.g. `15.6GB`. */
   totalDataExported: string;
-  /** The same, in bytes. */
-  totalBytesExported: number;
+  @ApiInteger({ description: 'The same, in bytes.' }) totalBytesExported: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } })
   exportsByPlatform: Record<string, number>;
 }
 
 /** A link a browser can open without an Authorization header; valid for a few minutes. */
 export class DownloadLinkView {
   url: string;
-  expiresAt: string;
+  @ApiDateTime() expiresAt: string;
 }

@@ -1,9 +1,11 @@
-import { EXPORT_STATUSES, ExportStatus } from '@app/contracts';
+import { EXPORT_STATUSES, ExportStatus, PLATFORM_NAMES } from '@app/contracts';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 export class ListExportsQuery {
   /** Page number, from 1. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100_000, default: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -12,6 +14,7 @@ export class ListExportsQuery {
   page: number = 1;
 
   /** Items per page, 1 to 50. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 50, default: 10 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -23,6 +26,7 @@ export class ListExportsQuery {
   @IsIn(EXPORT_STATUSES)
   status?: ExportStatus;
 
+  @ApiPropertyOptional({ enum: [...PLATFORM_NAMES], enumName: 'PlatformName' })
   @IsOptional()
   @Matches(/^[a-z]{2,20}$/, { message: 'platform must be a platform name' })
   platform?: string;

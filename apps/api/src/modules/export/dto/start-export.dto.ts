@@ -1,4 +1,5 @@
-import { EXPORT_FORMATS, ExportFormat } from '@app/contracts';
+import { EXPORT_FORMATS, ExportFormat, PLATFORM_NAMES } from '@app/contracts';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -47,6 +48,7 @@ export class ExportOptionsDto {
   dateRange?: DateRangeDto;
 
   /** Stop after this many items in all. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_RECORDS_CAP })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -65,6 +67,7 @@ export class ExportOptionsDto {
 
 export class StartExportDto {
   /** A platform name from `GET /api/platforms`. */
+  @ApiProperty({ enum: [...PLATFORM_NAMES], enumName: 'PlatformName' })
   @IsString()
   @Matches(/^[a-z]{2,20}$/, { message: 'platform must be a platform name from GET /api/platforms' })
   platform: string;

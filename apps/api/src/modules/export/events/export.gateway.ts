@@ -1,6 +1,6 @@
 import { Logger, OnModuleInit } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
-import type { ExportEventMap, ExportProgressPayload } from '@app/contracts';
+import type { AuthRefreshAck, ExportProgressPayload, ServerToClientEventMap, SocketRefusal } from '@app/contracts';
 import type { Server, Socket } from 'socket.io';
 import { SessionEvents, Sessions } from '../../auth';
 import { ExportJobRepository } from '../export-job.repository';
@@ -14,19 +14,27 @@ interface SocketData {
   sessionId: string;
   expiresAt: number;
   expiryTimer?: NodeJS.Timeout;
+  warningTimer?: NodeJS.Timeout;
 }
+
+type Identity = Pick<SocketData, 'userId' | 'sessionId' | 'expiresAt'>;
+
+/** How long before its token expires a socket hears `auth:expiring`; half the lifetime for shorter tokens. */
+export const EXPIRY_WARNING_MS = 60_000;
 
 const roomOf = (userId: string): string => `user:${userId}`;
 const sessionRoomOf = (sessionId: string): string => `session:${sessionId}`;
 
-/** What the server emits: exactly the contract's export events. */
-type ServerEvents = { [K in keyof ExportEventMap]: (payload: ExportEventMap[K]) => void };
+/** What the server emits: exactly the contract's socket events. */
+type ServerEvents = { [K in keyof ServerToClientEventMap]: (payload: ServerToClientEventMap[K]) => void };
 
 /**
  * socket.io on the server's root path. The handshake must carry a valid access token in
  * `auth.token` (never the query string, which ends up in logs); the socket then joins only its
  * user's room and is disconnected when the token expires or its session ends (logout, refresh-token
- * reuse, a Google link; announced to every instance by SessionEvents). Events come from the event bus, so
+ * reuse, a Google link; announced to every instance by SessionEvents). Before the token expires the
+ * socket hears `auth:expiring`; an `auth:refresh` message with a new access token of the same user
+ * keeps it open, so a client never has to reconnect (and replay its subscriptions) every 15 minutes. Events come from the event bus, so
  * workers in any instance reach the owner's sockets; clients cannot join rooms.
  */
 @WebSocketGateway()
@@ -50,14 +58,14 @@ export class ExportGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     server.use((socket, next) => {
       void this.authenticate(socket).then(
         (data) => {
-          if (!data) return next(new Error('INVALID_TOKEN'));
+          if (typeof data === 'string') return next(new Error(data));
           if ((server.sockets.adapter.rooms.get(roomOf(data.userId))?.size ?? 0) >= MAX_SOCKETS_PER_USER) {
             return next(new Error('TOO_MANY_CONNECTIONS'));
           }
           socket.data = data;
           next();
         },
-        () => next(new Error('INVALID_TOKEN')),
+        () => next(new Error('INVALID_TOKEN' satisfies SocketRefusal)),
       );
     });
   }
@@ -69,8 +77,14 @@ export class ExportGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       return;
     }
     await socket.join([roomOf(data.userId), sessionRoomOf(data.sessionId)]);
-    data.expiryTimer = setTimeout(() => socket.disconnect(true), Math.max(0, data.expiresAt - Date.now()));
-    data.expiryTimer.unref();
+    scheduleExpiry(socket, data);
+    // A plain listener rather than @SubscribeMessage: the HTTP guards (bearer header, rate limits)
+    // have nothing to read on a socket message, and this one carries its own token.
+    socket.on('auth:refresh', (body: unknown, ack: unknown) => {
+      void this.refreshAuth(socket, body).then((answer) => {
+        if (typeof ack === 'function') (ack as (answer: AuthRefreshAck) => void)(answer);
+      });
+    });
     // A socket that (re)connects gets where its active exports stand, without replaying history.
     for (const job of await this.jobs.active(data.userId)) {
       const progress: ExportProgressPayload = {
@@ -86,17 +100,58 @@ export class ExportGateway implements OnGatewayInit, OnGatewayConnection, OnGate
 
   handleDisconnect(socket: Socket): void {
     const data = socket.data as SocketData | undefined;
-    if (data?.expiryTimer) clearTimeout(data.expiryTimer);
+    if (data) clearTimers(data);
   }
 
-  private async authenticate(socket: Socket): Promise<SocketData | undefined> {
+  /**
+   * Swaps the socket's access token for a newer one of the same user, typically the one
+   * POST /api/auth/refresh just issued, and moves the expiry to the new token's. A refused token
+   * leaves the socket as it was, still ending at the old expiry.
+   */
+  private async refreshAuth(socket: Socket, body: unknown): Promise<AuthRefreshAck> {
+    const data = socket.data as SocketData;
+    const token = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).token : undefined;
+    if (token === undefined || token === '') return { ok: false, code: 'AUTH_REQUIRED' };
+    const identity = await this.identify(token).catch(() => undefined);
+    if (!identity || identity.userId !== data.userId) return { ok: false, code: 'INVALID_TOKEN' };
+    if (identity.sessionId !== data.sessionId) {
+      await socket.leave(sessionRoomOf(data.sessionId));
+      await socket.join(sessionRoomOf(identity.sessionId));
+    }
+    Object.assign(data, identity);
+    scheduleExpiry(socket, data);
+    return { ok: true, expiresAt: new Date(data.expiresAt).toISOString() };
+  }
+
+  private async authenticate(socket: Socket): Promise<Identity | SocketRefusal> {
     const token: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)?.token;
+    if (token === undefined || token === null || token === '') return 'AUTH_REQUIRED';
+    return (await this.identify(token)) ?? 'INVALID_TOKEN';
+  }
+
+  private async identify(token: unknown): Promise<Identity | undefined> {
     if (typeof token !== 'string' || token.length > 4096) return undefined;
     const session = await this.sessions.identify(token);
     if (!session) return undefined;
     const expiresAt = expiryOf(token);
     return expiresAt ? { userId: session.user.id, sessionId: session.sessionId, expiresAt } : undefined;
   }
+}
+
+function clearTimers(data: SocketData): void {
+  clearTimeout(data.expiryTimer);
+  clearTimeout(data.warningTimer);
+}
+
+/** Warns the socket before its token expires and disconnects it when it does. */
+function scheduleExpiry(socket: Socket, data: SocketData): void {
+  clearTimers(data);
+  const remaining = Math.max(0, data.expiresAt - Date.now());
+  const warnIn = remaining - Math.min(EXPIRY_WARNING_MS, remaining / 2);
+  data.warningTimer = setTimeout(() => socket.emit('auth:expiring', { expiresAt: new Date(data.expiresAt).toISOString() }), warnIn);
+  data.expiryTimer = setTimeout(() => socket.disconnect(true), remaining);
+  data.warningTimer.unref();
+  data.expiryTimer.unref();
 }
 
 /** The `exp` of a token that was already verified, in milliseconds. */

@@ -1,8 +1,9 @@
 import type { AuthType, ExportFormat } from '@app/contracts';
+import { ApiDateTime, ApiInteger, ApiPlatform } from '../../../common/openapi/api-formats.decorator';
 
 /** One catalogue entry of `GET /api/platforms`. */
 export class PlatformView {
-  name: string;
+  @ApiPlatform() name: string;
   displayName: string;
   authType: AuthType;
   exportFormats: ExportFormat[];
@@ -10,10 +11,9 @@ export class PlatformView {
 }
 
 export class QuotaUsageView {
-  /** Units spent in the current window. */
-  used: number;
-  limit: number;
-  /** When the counter goes back to zero (YouTube: midnight America/Los_Angeles). */
+  @ApiInteger({ description: 'Units spent in the current window.' }) used: number;
+  @ApiInteger() limit: number;
+  @ApiDateTime({ description: 'When the counter goes back to zero (YouTube: midnight America/Los_Angeles).' })
   resetsAt: string;
 }
 
@@ -28,9 +28,12 @@ export class PlatformStatusView {
   /** True when the platform refused the stored credentials: connect again. */
   needsReconnect: boolean;
   account: PlatformAccountView | null;
-  /** When an export last finished with this connection. */
+  @ApiDateTime({ nullable: true, description: 'When an export last finished with this connection.' })
   lastSync: string | null;
-  /** When the stored access token expires (refreshed automatically where the platform allows). */
+  @ApiDateTime({
+    nullable: true,
+    description: 'When the stored access token expires (refreshed automatically where the platform allows).',
+  })
   tokenExpiry: string | null;
   /** Scopes the grant carries, as the platform reports them. */
   permissions: string[];
@@ -44,6 +47,6 @@ export class AuthorizationUrlView {
 
 /** The answer of an OAuth callback that connected the platform. */
 export class OAuthConnectedView {
-  platform: string;
+  @ApiPlatform() platform: string;
   connected: boolean;
 }
