@@ -519,7 +519,7 @@ export interface components {
         };
         PlatformView: {
             /** @enum {string} */
-            name: "youtube";
+            name: "youtube" | "facebook" | "twitter";
             displayName: string;
             /** @enum {string} */
             authType: "oauth" | "cookies" | "archive";
@@ -572,14 +572,14 @@ export interface components {
         };
         OAuthConnectedView: {
             /** @enum {string} */
-            platform: "youtube";
+            platform: "youtube" | "facebook" | "twitter";
             connected: boolean;
         };
         StartedExportView: {
             /** Format: uuid */
             jobId: string;
             /** @enum {string} */
-            platform: "youtube";
+            platform: "youtube" | "facebook" | "twitter";
             /** Format: date-time */
             createdAt: string;
             /** @enum {string} */
@@ -588,7 +588,7 @@ export interface components {
             format: "json" | "csv" | "html";
         };
         /** @enum {string} */
-        PlatformName: "youtube";
+        PlatformName: "youtube" | "facebook" | "twitter";
         DateRangeDto: {
             /** @description First day to include, `YYYY-MM-DD` (UTC), from 2004-01-01. */
             start: string;
@@ -619,7 +619,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            platform: "youtube";
+            platform: "youtube" | "facebook" | "twitter";
             progress: number;
             totalItems: number | null;
             /** Format: date-time */
@@ -665,7 +665,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            platform: "youtube";
+            platform: "youtube" | "facebook" | "twitter";
             /** @description 0 to 100. */
             progress: number;
             /** @description Known or estimated; null until the platform says. */

@@ -12,7 +12,7 @@ export interface paths {
             cookie?: never;
         };
         /** Service status for load balancers and operators; 503 while any dependency is down. */
-        get: operations["HealthController_check"];
+        get: operations["getHealth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -31,7 +31,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Creates an account with email and password and signs it in. */
-        post: operations["AuthController_register"];
+        post: operations["register"];
         delete?: never;
         options?: never;
         head?: never;
@@ -48,7 +48,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Signs in with email and password. */
-        post: operations["AuthController_login"];
+        post: operations["login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -68,7 +68,7 @@ export interface paths {
          * Exchanges a refresh token for a new token pair; the old refresh token stops working. Presenting
          *     an already-used refresh token again (after a 10 s grace period) ends the whole session.
          */
-        post: operations["AuthController_refresh"];
+        post: operations["refreshTokens"];
         delete?: never;
         options?: never;
         head?: never;
@@ -85,7 +85,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Ends the session the refresh token belongs to. Idempotent: any well-formed request succeeds. */
-        post: operations["AuthController_logout"];
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -100,7 +100,7 @@ export interface paths {
             cookie?: never;
         };
         /** The signed-in account and the platforms it has connected. */
-        get: operations["AuthController_me"];
+        get: operations["getProfile"];
         put?: never;
         post?: never;
         delete?: never;
@@ -117,7 +117,7 @@ export interface paths {
             cookie?: never;
         };
         /** Starts Google sign-in: redirects to Google's consent screen (scopes `openid email profile`, PKCE S256). */
-        get: operations["GoogleAuthController_start"];
+        get: operations["startGoogleSignIn"];
         put?: never;
         post?: never;
         delete?: never;
@@ -141,7 +141,7 @@ export interface paths {
          *     `fetch` and then navigate to the URL. The callback links the Google account (whatever its email)
          *     and ends every other session of the account; later Google sign-ins land in this account.
          */
-        post: operations["GoogleAuthController_link"];
+        post: operations["linkGoogleAccount"];
         delete?: never;
         options?: never;
         head?: never;
@@ -164,7 +164,7 @@ export interface paths {
          *     (or the `returnTo` page) with `#token=…&refreshToken=…`, `#linked=google`, or, when the account
          *     could not be resolved, `#error=<code>&message=…`; without it, the answer is JSON.
          */
-        get: operations["GoogleAuthController_callback"];
+        get: operations["finishGoogleSignIn"];
         put?: never;
         post?: never;
         delete?: never;
@@ -181,7 +181,7 @@ export interface paths {
             cookie?: never;
         };
         /** The platforms this server can export from, with their formats and features. */
-        get: operations["PlatformsController_catalogue"];
+        get: operations["listPlatforms"];
         put?: never;
         post?: never;
         delete?: never;
@@ -200,7 +200,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Stores the platform's tokens after checking them with the platform. Connecting again replaces them. */
-        post: operations["PlatformsController_connect"];
+        post: operations["connectPlatform"];
         delete?: never;
         options?: never;
         head?: never;
@@ -217,7 +217,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Deletes the stored tokens and revokes them at the platform. */
-        post: operations["PlatformsController_disconnect"];
+        post: operations["disconnectPlatform"];
         delete?: never;
         options?: never;
         head?: never;
@@ -232,7 +232,7 @@ export interface paths {
             cookie?: never;
         };
         /** Connection state, token expiry, granted permissions and quota use. */
-        get: operations["PlatformsController_status"];
+        get: operations["getPlatformStatus"];
         put?: never;
         post?: never;
         delete?: never;
@@ -254,7 +254,7 @@ export interface paths {
          *     its URL: an SPA fetches this same-origin with its bearer token (which stores the cookie), then
          *     navigates to the URL. The URL only works in the browser that fetched it.
          */
-        get: operations["PlatformOAuthController_startOAuth"];
+        get: operations["startPlatformOAuth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -275,7 +275,7 @@ export interface paths {
          *     With FRONTEND_URL it redirects there with `#platform=…&connected=true` or `#platform=…&error=<code>`;
          *     without one a browser gets a page saying what happened, other clients JSON.
          */
-        get: operations["PlatformOAuthController_finishOAuth"];
+        get: operations["finishPlatformOAuth"];
         put?: never;
         post?: never;
         delete?: never;
@@ -294,7 +294,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Starts an export; it runs in the background. Progress arrives over the WebSocket and from GET. */
-        post: operations["ExportController_start"];
+        post: operations["startExport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -309,7 +309,7 @@ export interface paths {
             cookie?: never;
         };
         /** The user's exports, newest first. */
-        get: operations["ExportController_list"];
+        get: operations["listExports"];
         put?: never;
         post?: never;
         delete?: never;
@@ -326,7 +326,7 @@ export interface paths {
             cookie?: never;
         };
         /** Totals over all of the user's exports. */
-        get: operations["ExportController_stats"];
+        get: operations["getExportStats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -343,7 +343,7 @@ export interface paths {
             cookie?: never;
         };
         /** Status and progress of one export. */
-        get: operations["ExportController_get"];
+        get: operations["getExport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -362,7 +362,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Stops a queued or running export; cancelling a cancelled export again succeeds. */
-        post: operations["ExportController_cancel"];
+        post: operations["cancelExport"];
         delete?: never;
         options?: never;
         head?: never;
@@ -379,7 +379,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** A short-lived link that downloads the archive without an Authorization header. */
-        post: operations["ExportController_downloadLink"];
+        post: operations["createDownloadLink"];
         delete?: never;
         options?: never;
         head?: never;
@@ -398,7 +398,7 @@ export interface paths {
          *     sign-in and refresh set (so a browser can simply navigate here), or with `token` from the
          *     download-link route. Supports Range requests.
          */
-        get: operations["ExportController_download"];
+        get: operations["downloadExport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -451,7 +451,10 @@ export interface components {
             services: components["schemas"]["HealthServices"];
         };
         AuthUser: {
-            /** @description Account id (UUID). */
+            /**
+             * Format: uuid
+             * @description Account id.
+             */
             id: string;
             /** @description Email address, normalised to lower case. */
             email: string;
@@ -493,12 +496,11 @@ export interface components {
             refreshToken: string;
         };
         UserProfile: {
-            /** @description Account id (UUID). */
+            /**
+             * Format: uuid
+             * @description Account id.
+             */
             id: string;
-            /** @description Email address, normalised to lower case. */
-            email: string;
-            /** @description Display name. */
-            name: string;
             /**
              * Format: date-time
              * @description When the account was created.
@@ -506,13 +508,18 @@ export interface components {
             createdAt: string;
             /** @description Names of the platforms this account has connected, e.g. `youtube`. */
             platforms: string[];
+            /** @description Email address, normalised to lower case. */
+            email: string;
+            /** @description Display name. */
+            name: string;
         };
         GoogleLinkStart: {
             /** @description Google's consent screen; navigate this browser there (the nonce cookie binds the flow to it). */
             url: string;
         };
         PlatformView: {
-            name: string;
+            /** @enum {string} */
+            name: "youtube" | "facebook" | "twitter";
             displayName: string;
             /** @enum {string} */
             authType: "oauth" | "cookies" | "archive";
@@ -535,18 +542,27 @@ export interface components {
             /** @description Units spent in the current window. */
             used: number;
             limit: number;
-            /** @description When the counter goes back to zero (YouTube: midnight America/Los_Angeles). */
+            /**
+             * Format: date-time
+             * @description When the counter goes back to zero (YouTube: midnight America/Los_Angeles).
+             */
             resetsAt: string;
         };
         PlatformStatusView: {
+            /**
+             * Format: date-time
+             * @description When an export last finished with this connection.
+             */
+            lastSync: string | null;
+            /**
+             * Format: date-time
+             * @description When the stored access token expires (refreshed automatically where the platform allows).
+             */
+            tokenExpiry: string | null;
             connected: boolean;
             /** @description True when the platform refused the stored credentials: connect again. */
             needsReconnect: boolean;
             account: components["schemas"]["PlatformAccountView"] | null;
-            /** @description When an export last finished with this connection. */
-            lastSync: string | null;
-            /** @description When the stored access token expires (refreshed automatically where the platform allows). */
-            tokenExpiry: string | null;
             /** @description Scopes the grant carries, as the platform reports them. */
             permissions: string[];
             quotaUsage: components["schemas"]["QuotaUsageView"];
@@ -555,18 +571,24 @@ export interface components {
             authorizationUrl: string;
         };
         OAuthConnectedView: {
-            platform: string;
+            /** @enum {string} */
+            platform: "youtube" | "facebook" | "twitter";
             connected: boolean;
         };
         StartedExportView: {
+            /** Format: uuid */
             jobId: string;
             /** @enum {string} */
+            platform: "youtube" | "facebook" | "twitter";
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
             status: "queued" | "processing" | "completed" | "failed" | "cancelled";
-            platform: string;
             /** @enum {string} */
             format: "json" | "csv" | "html";
-            createdAt: string;
         };
+        /** @enum {string} */
+        PlatformName: "youtube" | "facebook" | "twitter";
         DateRangeDto: {
             /** @description First day to include, `YYYY-MM-DD` (UTC), from 2004-01-01. */
             start: string;
@@ -574,18 +596,18 @@ export interface components {
             end: string;
         };
         ExportOptionsDto: {
+            /** @description Stop after this many items in all. */
+            maxRecords?: number;
             /** @description Download media files (thumbnails, photos, videos) into the archive's `media/` folder. */
             includeMedia?: boolean;
             /** @description Only items published within these days. */
             dateRange?: components["schemas"]["DateRangeDto"];
-            /** @description Stop after this many items in all. */
-            maxRecords?: number;
             /** @description A subset of the platform's features to export (e.g. `["videos", "playlists"]`); default all. */
             collections?: string[];
         };
         StartExportDto: {
             /** @description A platform name from `GET /api/platforms`. */
-            platform: string;
+            platform: components["schemas"]["PlatformName"];
             /**
              * @description One of the platform's `exportFormats`.
              * @enum {string}
@@ -594,16 +616,20 @@ export interface components {
             options?: components["schemas"]["ExportOptionsDto"];
         };
         ExportListItemView: {
+            /** Format: uuid */
             id: string;
-            platform: string;
+            /** @enum {string} */
+            platform: "youtube" | "facebook" | "twitter";
+            progress: number;
+            totalItems: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
             /** @enum {string} */
             format: "json" | "csv" | "html";
             /** @enum {string} */
             status: "queued" | "processing" | "completed" | "failed" | "cancelled";
-            progress: number;
-            totalItems: number | null;
-            createdAt: string;
-            completedAt: string | null;
             downloadUrl: string | null;
         };
         PaginationView: {
@@ -620,53 +646,69 @@ export interface components {
             totalExports: number;
             completedExports: number;
             failedExports: number;
-            /** @description Mean seconds from start to completion of completed exports. */
-            averageDuration: number;
-            /** @description Human-readable size of all completed archives, e.g. `15.6GB`. */
-            totalDataExported: string;
             /** @description The same, in bytes. */
             totalBytesExported: number;
             exportsByPlatform: {
                 [key: string]: number;
             };
+            /** @description Mean seconds from start to completion of completed exports. */
+            averageDuration: number;
+            /** @description Human-readable size of all completed archives, e.g. `15.6GB`. */
+            totalDataExported: string;
+        };
+        ExportErrorView: {
+            /** @description An error code, e.g. `PLATFORM_TOKEN_REJECTED`. */
+            code: string;
+            message: string;
         };
         ExportStatusView: {
+            /** Format: uuid */
             id: string;
             /** @enum {string} */
-            status: "queued" | "processing" | "completed" | "failed" | "cancelled";
-            platform: string;
-            /** @enum {string} */
-            format: "json" | "csv" | "html";
+            platform: "youtube" | "facebook" | "twitter";
             /** @description 0 to 100. */
             progress: number;
             /** @description Known or estimated; null until the platform says. */
             totalItems: number | null;
             processedItems: number;
+            /** Format: date-time */
             createdAt: string;
+            /** Format: date-time */
             startedAt: string | null;
-            /** @description From the observed rate; null until there is one. */
+            /**
+             * Format: date-time
+             * @description From the observed rate; null until there is one.
+             */
             estimatedCompletion: string | null;
+            /** Format: date-time */
             completedAt: string | null;
+            /** Format: date-time */
+            resumeAt: string | null;
+            /** @description Archive size in bytes, once completed. */
+            fileSize: number | null;
+            /**
+             * Format: date-time
+             * @description When the completed archive is deleted.
+             */
+            expiresAt: string | null;
+            /** @description Set once the export failed. */
+            error: components["schemas"]["ExportErrorView"] | null;
+            /** @enum {string} */
+            status: "queued" | "processing" | "completed" | "failed" | "cancelled";
+            /** @enum {string} */
+            format: "json" | "csv" | "html";
             /**
              * @description Why a processing export is waiting, and when it goes on by itself.
              * @enum {string|null}
              */
             waitReason: "rate_limited" | "quota_exceeded" | "restarting" | null;
-            resumeAt: string | null;
-            /** @description Archive size in bytes, once completed. */
-            fileSize: number | null;
-            /** @description When the completed archive is deleted. */
-            expiresAt: string | null;
             downloadUrl: string | null;
-            error: {
-                code: string;
-                message: string;
-            };
             warnings: string[];
         };
         DownloadLinkView: {
-            url: string;
+            /** Format: date-time */
             expiresAt: string;
+            url: string;
         };
     };
     responses: never;
@@ -677,7 +719,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    HealthController_check: {
+    getHealth: {
         parameters: {
             query?: never;
             header?: never;
@@ -700,6 +742,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
             /** @description A dependency is down or the instance is shutting down; `data` holds the report */
             503: {
                 headers: {
@@ -711,7 +764,7 @@ export interface operations {
             };
         };
     };
-    AuthController_register: {
+    register: {
         parameters: {
             query?: never;
             header?: never;
@@ -761,6 +814,8 @@ export interface operations {
             /** @description RATE_LIMIT_EXCEEDED: more than 5 auth requests in 1 s; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -769,7 +824,7 @@ export interface operations {
             };
         };
     };
-    AuthController_login: {
+    login: {
         parameters: {
             query?: never;
             header?: never;
@@ -819,6 +874,8 @@ export interface operations {
             /** @description RATE_LIMIT_EXCEEDED: more than 5 auth requests in 1 s, or more than 5 attempts at this account in 15 min (then one per growing delay, at most 2 min); see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -827,7 +884,7 @@ export interface operations {
             };
         };
     };
-    AuthController_refresh: {
+    refreshTokens: {
         parameters: {
             query?: never;
             header?: never;
@@ -875,6 +932,8 @@ export interface operations {
             /** @description RATE_LIMIT_EXCEEDED: more than 5 auth requests in 1 s; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -883,7 +942,7 @@ export interface operations {
             };
         };
     };
-    AuthController_logout: {
+    logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -921,6 +980,8 @@ export interface operations {
             /** @description RATE_LIMIT_EXCEEDED: more than 5 auth requests in 1 s; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -929,7 +990,7 @@ export interface operations {
             };
         };
     };
-    AuthController_me: {
+    getProfile: {
         parameters: {
             query?: never;
             header?: never;
@@ -964,6 +1025,8 @@ export interface operations {
             /** @description RATE_LIMIT_EXCEEDED: more than 5 auth requests in 1 s; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -972,7 +1035,7 @@ export interface operations {
             };
         };
     };
-    GoogleAuthController_start: {
+    startGoogleSignIn: {
         parameters: {
             query?: {
                 /** @description A page of the frontend to land on after signing in; ignored unless it is on FRONTEND_URL's origin. */
@@ -1003,6 +1066,8 @@ export interface operations {
             /** @description RATE_LIMIT_EXCEEDED: more than 5 auth requests in 1 s; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1020,7 +1085,7 @@ export interface operations {
             };
         };
     };
-    GoogleAuthController_link: {
+    linkGoogleAccount: {
         parameters: {
             query?: {
                 /** @description A page of the frontend to land on after signing in; ignored unless it is on FRONTEND_URL's origin. */
@@ -1067,6 +1132,8 @@ export interface operations {
             /** @description RATE_LIMIT_EXCEEDED: more than 5 auth requests in 1 s; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1084,7 +1151,7 @@ export interface operations {
             };
         };
     };
-    GoogleAuthController_callback: {
+    finishGoogleSignIn: {
         parameters: {
             query?: {
                 /** @description Set by Google when the user declined */
@@ -1160,6 +1227,8 @@ export interface operations {
             /** @description RATE_LIMIT_EXCEEDED: more than 5 auth requests in 1 s; see Retry-After */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1186,7 +1255,7 @@ export interface operations {
             };
         };
     };
-    PlatformsController_catalogue: {
+    listPlatforms: {
         parameters: {
             query?: never;
             header?: never;
@@ -1209,14 +1278,25 @@ export interface operations {
                     };
                 };
             };
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
-    PlatformsController_connect: {
+    connectPlatform: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                platform: string;
+                platform: components["schemas"]["PlatformName"];
             };
             cookie?: never;
         };
@@ -1275,6 +1355,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
             /** @description The platform could not be reached */
             502: {
                 headers: {
@@ -1295,12 +1386,12 @@ export interface operations {
             };
         };
     };
-    PlatformsController_disconnect: {
+    disconnectPlatform: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                platform: string;
+                platform: components["schemas"]["PlatformName"];
             };
             cookie?: never;
         };
@@ -1337,14 +1428,25 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
-    PlatformsController_status: {
+    getPlatformStatus: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                platform: string;
+                platform: components["schemas"]["PlatformName"];
             };
             cookie?: never;
         };
@@ -1382,16 +1484,27 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
-    PlatformOAuthController_startOAuth: {
+    startPlatformOAuth: {
         parameters: {
             query?: {
                 mode?: "redirect" | "json";
             };
             header?: never;
             path: {
-                platform: string;
+                platform: components["schemas"]["PlatformName"];
             };
             cookie?: never;
         };
@@ -1445,6 +1558,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
             /** @description OAuth is not configured on this server */
             503: {
                 headers: {
@@ -1456,7 +1580,7 @@ export interface operations {
             };
         };
     };
-    PlatformOAuthController_finishOAuth: {
+    finishPlatformOAuth: {
         parameters: {
             query?: {
                 /** @description Set by the platform when the user declined */
@@ -1468,7 +1592,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                platform: string;
+                platform: components["schemas"]["PlatformName"];
             };
             cookie?: never;
         };
@@ -1522,6 +1646,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
             /** @description The platform could not be reached */
             502: {
                 headers: {
@@ -1542,11 +1677,10 @@ export interface operations {
             };
         };
     };
-    ExportController_start: {
+    startExport: {
         parameters: {
             query?: never;
-            header: {
-                "idempotency-key": string;
+            header?: {
                 /** @description Retrying a start with the same key and body returns the same job; the same key with another body is refused (422) */
                 "Idempotency-Key"?: string;
             };
@@ -1614,6 +1748,8 @@ export interface operations {
             /** @description Rate limit, too many active exports, or not enough platform quota */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1622,15 +1758,15 @@ export interface operations {
             };
         };
     };
-    ExportController_list: {
+    listExports: {
         parameters: {
-            query: {
+            query?: {
                 /** @description Page number, from 1. */
-                page: number;
+                page?: number;
                 /** @description Items per page, 1 to 50. */
-                limit: number;
+                limit?: number;
+                platform?: components["schemas"]["PlatformName"];
                 status?: "queued" | "processing" | "completed" | "failed" | "cancelled";
-                platform?: string;
             };
             header?: never;
             path?: never;
@@ -1670,9 +1806,20 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
-    ExportController_stats: {
+    getExportStats: {
         parameters: {
             query?: never;
             header?: never;
@@ -1704,9 +1851,20 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
-    ExportController_get: {
+    getExport: {
         parameters: {
             query?: never;
             header?: never;
@@ -1758,9 +1916,20 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
-    ExportController_cancel: {
+    cancelExport: {
         parameters: {
             query?: never;
             header?: never;
@@ -1820,9 +1989,20 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
-    ExportController_downloadLink: {
+    createDownloadLink: {
         parameters: {
             query?: never;
             header?: never;
@@ -1874,9 +2054,20 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
-    ExportController_download: {
+    downloadExport: {
         parameters: {
             query?: {
                 /** @description A signed link token from POST /api/export/{jobId}/download-link */
@@ -1904,7 +2095,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/zip": string;
+                };
             };
             /** @description Neither a valid bearer token, download cookie nor link token */
             401: {
@@ -1912,7 +2105,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/zip": components["schemas"]["ErrorEnvelopeDto"];
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
             /** @description No such export */
@@ -1921,7 +2114,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/zip": components["schemas"]["ErrorEnvelopeDto"];
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
             /** @description The export is not completed */
@@ -1930,7 +2123,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/zip": components["schemas"]["ErrorEnvelopeDto"];
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
             /** @description The archive expired and was deleted */
@@ -1939,7 +2132,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/zip": components["schemas"]["ErrorEnvelopeDto"];
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
             /** @description Range not satisfiable */
@@ -1948,7 +2141,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/zip": components["schemas"]["ErrorEnvelopeDto"];
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
         };
