@@ -11,6 +11,8 @@ export interface ExportCompletePayload {
   jobId: string;
   platform: string;
   downloadUrl: string;
+  /** What could not be exported and why, as the manifest lists it (counts of skipped items); empty when nothing was. */
+  warnings: string[];
 }
 
 export interface ExportFailedPayload {

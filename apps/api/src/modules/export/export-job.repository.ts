@@ -56,6 +56,8 @@ export interface CompletedArchive {
   fileName: string;
   fileSize: number;
   retentionDays: number;
+  /** What the user should know about gaps, as the manifest lists it. */
+  warnings: string[];
 }
 
 /**
@@ -249,10 +251,11 @@ export class ExportJobRepository implements CheckpointStore {
       this.db,
       `UPDATE export_jobs
           SET status = 'completed', progress = 100, archive_path = $3, file_size = $4, file_name = $5,
-              completed_at = now(), estimated_completion = NULL, expires_at = now() + make_interval(days => $6)
+              completed_at = now(), estimated_completion = NULL, expires_at = now() + make_interval(days => $6),
+              warnings = $7
         WHERE id = $1 AND attempt = $2 AND status = 'processing'
         RETURNING id`,
-      [job.id, job.attempt, archive.path, archive.fileSize, archive.fileName, archive.retentionDays],
+      [job.id, job.attempt, archive.path, archive.fileSize, archive.fileName, archive.retentionDays, JSON.stringify(archive.warnings)],
     );
     return completed.length > 0;
   }

@@ -21,6 +21,7 @@ import { ExportEventBus } from '../events/export-event-bus';
 import { ProgressThrottle } from '../events/progress-throttle';
 import { ExportPipeline } from '../pipeline/export-pipeline';
 import { plannedCollections } from '../pipeline/planned-collections';
+import { shortfallWarnings } from '../pipeline/shortfall';
 import { buildArchive } from '../writers/archive-builder';
 import { EXPORT_QUEUE, ExportJobData } from './export-queue';
 import { ExportStopped, RunningExports } from './running-exports';
@@ -85,12 +86,12 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     let connection: ConnectedPlatform | undefined;
     try {
       connection = await this.platforms.connected(row.userId, row.platform);
-      await this.run(row, connection, signal, progress);
+      const warnings = await this.run(row, connection, signal, progress);
       progress.flush();
       this.events.publish({
         userId: row.userId,
         name: 'export:complete',
-        payload: { jobId: row.id, platform: row.platform, downloadUrl: downloadPath(row) },
+        payload: { jobId: row.id, platform: row.platform, downloadUrl: downloadPath(row), warnings },
       });
     } catch (error) {
       progress.flush();
@@ -100,7 +101,8 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     }
   }
 
-  private async run(row: ExportJob, connection: ConnectedPlatform, signal: AbortSignal, progress: ProgressThrottle): Promise<void> {
+  /** Collects and writes the archive; returns the warnings the export completed with. */
+  private async run(row: ExportJob, connection: ConnectedPlatform, signal: AbortSignal, progress: ProgressThrottle): Promise<string[]> {
     const context = connection.callContext(signal, (wait) => void this.recordWait(row, 'rate_limited', wait.resumeAt));
     const account = row.account ?? (await this.describeAccount(row, connection, context));
     const folder = this.storage.workFolder(row.id);
@@ -129,13 +131,14 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     const collected = await pipeline.run();
 
     const target = await this.storage.archivePath(row.id, row.attempt);
-    const bytes = await buildArchive(
+    const shortfall = await shortfallWarnings(folder, collected, row.options.maxRecords);
+    const archive = await buildArchive(
       {
         target,
         format: row.format,
         folder,
         checkpoints: collected,
-        warnings: row.warnings,
+        warnings: [...row.warnings, ...shortfall],
         views: connection.adapter.views,
         manifest: {
           exportId: row.id,
@@ -151,9 +154,10 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     );
     const completed = await this.jobs.complete(row, {
       path: target,
-      fileSize: bytes,
+      fileSize: archive.bytes,
       fileName: `${row.platform}-export.zip`,
       retentionDays: this.config.exports.retentionDays,
+      warnings: archive.warnings,
     });
     if (!completed) {
       await rm(target, { force: true });
@@ -161,6 +165,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     }
     await this.storage.removeScratch(row.id);
     await this.platforms.recordSync(connection, new Date());
+    return archive.warnings;
   }
 
   private async describeAccount(
