@@ -79,9 +79,12 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
 
   async process(job: Job<ExportJobData>, token?: string): Promise<void> {
     const { exportId } = job.data;
-    const row = await this.jobs.activate(exportId);
-    if (!row) return; // cancelled while queued, or already finished
+    const activated = await this.jobs.activate(exportId);
+    if (!activated) return; // cancelled while queued, or already finished
+    const { job: row, waited } = activated;
     const signal = this.running.start(exportId);
+    if (waited) this.resumed(row, waited);
+    else this.logger.log(`Export ${row.id} of user ${row.userId} started (${row.platform}, attempt ${row.attempt})`);
     const progress = new ProgressThrottle((payload) => this.events.publish({ userId: row.userId, name: 'export:progress', payload }));
     let connection: ConnectedPlatform | undefined;
     try {
@@ -93,6 +96,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
         name: 'export:complete',
         payload: { jobId: row.id, platform: row.platform, downloadUrl: downloadPath(row), warnings },
       });
+      this.logger.log(`Export ${row.id} of user ${row.userId} completed${warnings.length ? ` with ${warnings.length} warning(s)` : ''}`);
     } catch (error) {
       progress.flush();
       await this.handleFailure(job, token, row, connection, error);
@@ -103,7 +107,11 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
 
   /** Collects and writes the archive; returns the warnings the export completed with. */
   private async run(row: ExportJob, connection: ConnectedPlatform, signal: AbortSignal, progress: ProgressThrottle): Promise<string[]> {
-    const context = connection.callContext(signal, (wait) => void this.recordWait(row, 'rate_limited', wait.resumeAt));
+    let waiting: WaitReason | null = null;
+    const context = connection.callContext(signal, (wait) => {
+      waiting = wait.cause;
+      void this.recordWait(row, wait.cause, wait.resumeAt);
+    });
     const account = row.account ?? (await this.describeAccount(row, connection, context));
     const folder = this.storage.workFolder(row.id);
     const plans = plannedCollections(connection.adapter, row.options);
@@ -115,6 +123,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
         includeMedia: row.options.includeMedia === true,
         startedAt: row.startedAt ?? new Date(),
         progress: row.progress,
+        totalItems: row.totalItems,
       },
       plans,
       {
@@ -124,8 +133,11 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
         folder,
         media: this.media,
         afterCheckpoint: () => this.running.throwIfStopRequested(row.id),
-        onProgress: (fields) =>
-          progress.push({ jobId: row.id, platform: row.platform, progress: fields.progress, processedItems: fields.processedItems, totalItems: fields.totalItems }),
+        onProgress: (fields) => {
+          if (waiting) this.resumed(row, waiting);
+          waiting = null;
+          progress.push({ jobId: row.id, platform: row.platform, progress: fields.progress, processedItems: fields.processedItems, totalItems: fields.totalItems });
+        },
       },
     );
     const collected = await pipeline.run();
@@ -194,7 +206,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     if (stopped?.reason === 'shutdown') {
       await this.park(job, token, row, 'restarting', new Date());
     }
-    if (error instanceof RateLimitedError) await this.park(job, token, row, 'rate_limited', error.resumeAt);
+    if (error instanceof RateLimitedError) await this.park(job, token, row, error.waitCause, error.resumeAt);
     if (error instanceof QuotaExceededError) await this.park(job, token, row, 'quota_exceeded', error.resetsAt);
     if (error instanceof CredentialsRejectedError) {
       if (connection) await this.platforms.markNeedsReconnect(connection, error.message);
@@ -208,10 +220,10 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     const message = error instanceof Error ? error.message : String(error);
     const attempts = job.opts.attempts ?? 1;
     if (job.attemptsMade + 1 >= attempts) {
-      this.logger.error(`Export ${row.id} failed for good: ${message}`);
+      this.logger.error(`Export ${row.id} of user ${row.userId} failed for good: ${message}`);
       await this.fail(row, ErrorCode.EXPORT_FAILED, message);
     } else {
-      this.logger.warn(`Export ${row.id} attempt ${job.attemptsMade + 1} of ${attempts} failed, will retry: ${message}`);
+      this.logger.warn(`Export ${row.id} of user ${row.userId}: attempt ${job.attemptsMade + 1} of ${attempts} failed, will retry: ${message}`);
     }
     throw error;
   }
@@ -221,6 +233,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     const current = await this.jobs.findById(row.id);
     if (current?.status !== 'cancelled') return; // another worker owns it now
     await this.storage.removeScratch(row.id);
+    this.logger.log(`Export ${row.id} of user ${row.userId} cancelled while running`);
     this.events.publish({ userId: row.userId, name: 'export:cancelled', payload: { jobId: row.id, platform: row.platform } });
   }
 
@@ -231,10 +244,22 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     throw new DelayedError();
   }
 
+  /** Shows the wait in the export's status and tells its subscribers. */
   private async recordWait(row: ExportJob, reason: WaitReason, until: Date): Promise<void> {
+    this.logger.log(`Export ${row.id} of user ${row.userId} waits (${reason}) until ${until.toISOString()}`);
+    this.events.publish({
+      userId: row.userId,
+      name: 'export:waiting',
+      payload: { jobId: row.id, platform: row.platform, waitReason: reason, resumeAt: until.toISOString() },
+    });
     await this.jobs
       .recordWait(row, reason, until)
       .catch((error: Error) => this.logger.warn(`Could not record the wait of export ${row.id}: ${error.message}`));
+  }
+
+  private resumed(row: ExportJob, after: WaitReason): void {
+    this.logger.log(`Export ${row.id} of user ${row.userId} resumed after waiting (${after}), attempt ${row.attempt}`);
+    this.events.publish({ userId: row.userId, name: 'export:resumed', payload: { jobId: row.id, platform: row.platform } });
   }
 
   /** The final failure keeps the checkpoints and spools, so nothing collected is lost. */
