@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ACTIVE_EXPORT_STATUSES, ErrorCode, ExportOptions } from '@app/contracts';
 import { PlatformAdapterRegistry } from '@app/platform-adapters';
 import type { PlatformAdapter } from '@app/platform-adapters';
@@ -11,6 +11,7 @@ import type { ListExportsQuery } from './dto/list-exports-query.dto';
 import type { StartExportDto } from './dto/start-export.dto';
 import { exportFinished, exportNotFound } from './export-errors';
 import type { ExportJob } from './export-job.entity';
+import { ExportStorage } from './export-storage';
 import { ExportJobRepository } from './export-job.repository';
 import { listItemView, startedView, statusView } from './export-views.mapper';
 import { ExportEventBus } from './events/export-event-bus';
@@ -31,7 +32,10 @@ export class ExportService {
     private readonly registry: PlatformAdapterRegistry,
     private readonly platforms: PlatformAccess,
     private readonly events: ExportEventBus,
+    private readonly storage: ExportStorage,
   ) {}
+
+  private readonly logger = new Logger(ExportService.name);
 
   async start(userId: string, request: StartExportDto, idempotencyKey?: string): Promise<StartedExportView> {
     const options = plainOptions(request.options ?? {});
@@ -115,6 +119,9 @@ export class ExportService {
     // Only a worker that is running the export announces the cancel itself. A queue job that could be
     // removed was waiting or parked (delayed after a rate limit or spent quota): nobody else will.
     if (job.status === 'queued' || removed === 1) {
+      // Parked or never started: no worker will clean up, so its work folder goes now.
+      await this.storage.removeScratch(id);
+      this.logger.log(`Export ${id} of user ${userId} cancelled while ${job.status === 'queued' ? 'queued' : 'parked'}`);
       this.events.publish({ userId, name: 'export:cancelled', payload: { jobId: id, platform: job.platform } });
     }
   }

@@ -262,11 +262,20 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     this.events.publish({ userId: row.userId, name: 'export:resumed', payload: { jobId: row.id, platform: row.platform } });
   }
 
-  /** The final failure keeps the checkpoints and spools, so nothing collected is lost. */
-  private async fail(row: ExportJob, code: string, message: string): Promise<void> {
+  /**
+   * The final failure: nothing will resume the export, so its work folder goes (a full disk must not
+   * stay full). The message its owner sees never names a file on this server.
+   */
+  private async fail(row: ExportJob, code: string, reason: string): Promise<void> {
+    const message = withoutServerPaths(reason);
     if (await this.jobs.fail(row, code, message)) {
-      await this.storage.removeArchiveParts(row.id);
+      await this.storage.removeScratch(row.id);
       this.events.publish({ userId: row.userId, name: 'export:failed', payload: { jobId: row.id, platform: row.platform, error: message, code } });
     }
   }
+}
+
+/** Absolute paths in an error message (ENOENT/ENOSPC name the file) are replaced: clients see no server layout. */
+function withoutServerPaths(message: string): string {
+  return message.replace(/(^|[\s'"(=])\/[^\s'"()]+/g, '$1<server file>');
 }
