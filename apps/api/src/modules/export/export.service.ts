@@ -23,6 +23,9 @@ import { assertSameRequest, requestFingerprint } from './idempotency-fingerprint
 const ESTIMATE_TIMEOUT_MS = 30_000;
 
 /** The producer side of exports: checks, the job row, the queue; and what users read back. */
+/** How long a client refused for full storage is asked to wait: space comes back as archives expire or exports end. */
+const STORAGE_RETRY_AFTER_SECONDS = 300;
+
 @Injectable()
 export class ExportService {
   constructor(
@@ -45,6 +48,12 @@ export class ExportService {
       if (previous) return startedView(assertSameRequest(previous, fingerprint));
     }
     const adapter = this.validate(request, options);
+    if (!(await this.storage.hasRoomForExport())) {
+      this.logger.warn(`Export refused for user ${userId}: storage is full`);
+      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.STORAGE_FULL, 'The server has no room for a new export right now; try again later', undefined, {
+        'Retry-After': String(STORAGE_RETRY_AFTER_SECONDS),
+      });
+    }
     const connection = await this.platforms.connected(userId, request.platform);
     const estimate = await this.estimate(adapter, connection, options);
     const estimatedUnits = estimate.units;
