@@ -92,7 +92,7 @@ describe('Export WebSocket gateway', () => {
     aJobs.push(id);
     const complete = await aSocket.next((event) => event.name === 'export:complete' && event.payload.jobId === id, 60_000);
     const elapsed = Date.now() - startedAt;
-    expect(complete.payload).toEqual({ jobId: id, platform: FIXTURE, downloadUrl: `/api/export/${id}/download` });
+    expect(complete.payload).toEqual({ jobId: id, platform: FIXTURE, downloadUrl: `/api/export/${id}/download`, warnings: [] });
 
     const mine = aSocket.events.filter((event) => event.payload.jobId === id);
     const progress = aSocket.of('export:progress', id);

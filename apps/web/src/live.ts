@@ -21,6 +21,8 @@ export function useExportEvents(handlers: Handlers): void {
     socket.on('export:complete', (payload) => latest.current['export:complete'](payload));
     socket.on('export:failed', (payload) => latest.current['export:failed'](payload));
     socket.on('export:cancelled', (payload) => latest.current['export:cancelled'](payload));
+    socket.on('export:waiting', (payload) => latest.current['export:waiting'](payload));
+    socket.on('export:resumed', (payload) => latest.current['export:resumed'](payload));
     let retried = false;
     socket.on('connect', () => (retried = false));
     socket.on('connect_error', () => {

@@ -26,6 +26,8 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   BAD_GATEWAY: 'BAD_GATEWAY',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** 503: the server's export storage has no room for a new export right now. */
+  STORAGE_FULL: 'STORAGE_FULL',
   INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;
 

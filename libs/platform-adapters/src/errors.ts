@@ -1,4 +1,5 @@
 import { ErrorCode } from '@app/contracts';
+import type { PlatformWaitCause } from './adapter/call-context';
 
 /**
  * Base of every error an adapter or the platform client throws. `code` is the contract code a job or a
@@ -26,8 +27,15 @@ export class RateLimitedError extends PlatformError {
     platform: string,
     readonly resumeAt: Date,
     readonly reason: string,
+    /** `platform_unavailable` when the platform failed (5xx) and asked for more time than is slept in-process. */
+    readonly waitCause: PlatformWaitCause = 'rate_limited',
   ) {
-    super(platform, `${platform} is rate limiting requests (${reason}); resume at ${resumeAt.toISOString()}`);
+    super(
+      platform,
+      waitCause === 'rate_limited'
+        ? `${platform} is rate limiting requests (${reason}); resume at ${resumeAt.toISOString()}`
+        : `${platform} is unavailable (${reason}); try again at ${resumeAt.toISOString()}`,
+    );
   }
 }
 

@@ -3,6 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import { ErrorCode } from '@app/contracts';
 import type { Request, Response } from 'express';
 import { ApiError } from './api-error';
+import { DEPENDENCY_RETRY_AFTER_SECONDS, isUnreachableDependency } from './unreachable-dependency';
 
 const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
   400: ErrorCode.INVALID_FORMAT,
@@ -67,6 +68,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     const middlewareError = this.fromMiddleware(exception as MiddlewareError);
     if (middlewareError) return middlewareError;
+    if (isUnreachableDependency(exception)) {
+      this.logger.warn(`${request.method} ${request.path}: database or queue unreachable: ${(exception as Error).message}`);
+      return new ApiError(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        ErrorCode.SERVICE_UNAVAILABLE,
+        'The service is briefly unavailable; try again shortly',
+        undefined,
+        { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+      );
+    }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL_ERROR, 'Internal server error');
   }

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { EXPORT_STATUSES } from '@app/contracts';
-import type { ExportStatus, WaitReason } from '@app/contracts';
+import type { ExportStatus, PlatformName, WaitReason } from '@app/contracts';
 import { api, messageOf } from '../api/client';
 import type { Schemas } from '../api/client';
 import { duration, when } from '../format';
 import { useExportEvents } from '../live';
+import { platformOrNone } from '../platform-name';
 import { navigate } from '../router';
 
 type Item = Schemas['ExportListItemView'];
@@ -18,7 +19,9 @@ const DETAILS_EVERY_MS = 3_000;
 
 const WAITING: Record<WaitReason, string> = {
   rate_limited: 'Waiting out the platform’s rate limit',
-  quota_exceeded: 'Waiting for the platform’s daily quota to reset',
+  quota_exceeded: 'Waiting for the platform’s quota to reset',
+  platform_unavailable: 'Waiting for the platform to answer again',
+  storage_full: 'Waiting for free disk space on the server',
   restarting: 'Resuming after a restart',
 };
 
@@ -35,7 +38,7 @@ export function Exports(): React.JSX.Element {
   const [details, setDetails] = useState<Record<string, Details>>({});
   const [stats, setStats] = useState<Stats | null>(null);
   const [status, setStatus] = useState<ExportStatus | ''>('');
-  const [platform, setPlatform] = useState('');
+  const [platform, setPlatform] = useState<PlatformName | ''>('');
   const [platforms, setPlatforms] = useState<Schemas['PlatformView'][]>([]);
   const [page, setPage] = useState(1);
   const [error, setError] = useState<string | null>(null);
@@ -88,6 +91,9 @@ export function Exports(): React.JSX.Element {
       void load();
     },
     'export:cancelled': () => void load(),
+    // The wait reason and resume time come with the export's details.
+    'export:waiting': (event) => void readDetails(event.jobId),
+    'export:resumed': (event) => void readDetails(event.jobId),
   });
 
   const cancel = async (jobId: string): Promise<void> => {
@@ -145,7 +151,7 @@ export function Exports(): React.JSX.Element {
           <select
             value={platform}
             onChange={(event) => {
-              setPlatform(event.target.value);
+              setPlatform(platformOrNone(event.target.value));
               setPage(1);
             }}
           >

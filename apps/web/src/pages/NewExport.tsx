@@ -4,7 +4,9 @@ import { field, fields } from '../form-data';
 import type { Schemas } from '../api/client';
 import { featureLabel } from '../format';
 import { newIdempotencyKey } from '../idempotency';
+import { platformOrNone } from '../platform-name';
 import { navigate } from '../router';
+import type { PlatformName } from '@app/contracts';
 
 type Platform = Schemas['PlatformView'];
 type Format = Schemas['StartExportDto']['format'];
@@ -12,7 +14,7 @@ type Format = Schemas['StartExportDto']['format'];
 /** Start an export: platform, format, collections, date range, how many items at most, media. */
 export function NewExport(): React.JSX.Element {
   const [platforms, setPlatforms] = useState<Platform[] | null>(null);
-  const [name, setName] = useState('');
+  const [name, setName] = useState<PlatformName | ''>('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // One key per form: submitting again after a lost answer does not start a second export.
@@ -31,6 +33,7 @@ export function NewExport(): React.JSX.Element {
 
   const submit = async (event: React.FormEvent<HTMLFormElement>): Promise<void> => {
     event.preventDefault();
+    if (!platform) return setError('Choose a platform to export from.');
     const form = new FormData(event.currentTarget);
     const collections = fields(form, 'collections');
     if (collections.length === 0) return setError('Choose at least one collection to export.');
@@ -41,9 +44,9 @@ export function NewExport(): React.JSX.Element {
     setBusy(true);
     setError(null);
     const { data, error: failure } = await api.POST('/api/export/start', {
-      params: { header: { 'idempotency-key': key } },
+      params: { header: { 'Idempotency-Key': key } },
       body: {
-        platform: name,
+        platform: platform.name,
         format: field(form, 'format') as Format,
         options: {
           includeMedia: field(form, 'includeMedia') === 'on',
@@ -70,7 +73,7 @@ export function NewExport(): React.JSX.Element {
         <form onSubmit={(event) => void submit(event)}>
           <label>
             Platform
-            <select name="platform" value={name} onChange={(event) => setName(event.target.value)}>
+            <select name="platform" value={name} onChange={(event) => setName(platformOrNone(event.target.value))}>
               {platforms.map((p) => (
                 <option key={p.name} value={p.name}>
                   {p.displayName}

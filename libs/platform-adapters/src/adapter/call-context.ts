@@ -21,9 +21,13 @@ export interface QuotaLedger {
   charge(charge: QuotaCharge): void | Promise<void>;
 }
 
+export type PlatformWaitCause = 'rate_limited' | 'platform_unavailable';
+
 /** A wait the client is sleeping through, for progress reporting ("waiting for the rate limit"). */
 export interface PlatformWait {
   operation: string;
+  /** Asked to slow down (429, a spent window), or the platform failing (5xx) and retried later. */
+  cause: PlatformWaitCause;
   reason: string;
   waitMs: number;
   resumeAt: Date;

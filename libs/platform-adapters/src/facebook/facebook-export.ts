@@ -254,7 +254,7 @@ export class FacebookExport {
     if (usage.maxPercent < SLOW_FROM_PERCENT) return;
     const waitMs = Math.round((this.slowdownMs * (usage.maxPercent - SLOW_FROM_PERCENT)) / (PARK_AT_PERCENT - SLOW_FROM_PERCENT));
     if (waitMs <= 0) return;
-    ctx.onWait?.({ operation: 'pacing', reason: `Facebook reports ${usage.maxPercent} % usage`, waitMs, resumeAt: new Date(now + waitMs) });
+    ctx.onWait?.({ operation: 'pacing', cause: 'rate_limited', reason: `Facebook reports ${usage.maxPercent} % usage`, waitMs, resumeAt: new Date(now + waitMs) });
     await abortableSleep(waitMs, ctx.signal);
   }
 }

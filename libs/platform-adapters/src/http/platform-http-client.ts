@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { PlatformCallContext } from '../adapter/call-context';
+import type { PlatformCallContext, PlatformWaitCause } from '../adapter/call-context';
 import type { OAuthTokens, PlatformCredentials } from '../adapter/credentials';
 import {
   CredentialsRejectedError,
@@ -311,12 +311,12 @@ export class PlatformHttpClient {
       throw new PlatformUnavailableError(this.platform, operation, attempt, verdict.reason);
     }
     if (outOfAttempts || waitMs > policy.maxInProcessWaitMs) {
-      throw new RateLimitedError(this.platform, new Date(now + waitMs), verdict.reason);
+      throw new RateLimitedError(this.platform, new Date(now + waitMs), verdict.reason, waitCause(verdict.kind));
     }
     this.logger.warn(
       `${operation}: ${verdict.reason}; attempt ${attempt + 1}/${policy.maxAttempts} in ${waitMs} ms`,
     );
-    ctx?.onWait?.({ operation, reason: verdict.reason, waitMs, resumeAt: new Date(now + waitMs) });
+    ctx?.onWait?.({ operation, cause: waitCause(verdict.kind), reason: verdict.reason, waitMs, resumeAt: new Date(now + waitMs) });
     await this.clock.sleep(waitMs, signal);
   }
 
@@ -346,7 +346,7 @@ export class PlatformHttpClient {
     if (until - now > this.config.policy.maxInProcessWaitMs) {
       throw new RateLimitedError(this.platform, new Date(until), reason);
     }
-    ctx.onWait?.({ operation, reason, waitMs: until - now, resumeAt: new Date(until) });
+    ctx.onWait?.({ operation, cause: 'rate_limited', reason, waitMs: until - now, resumeAt: new Date(until) });
     await this.clock.sleep(until - now, ctx.signal);
   }
 
@@ -408,4 +408,9 @@ class AttemptFailure extends Error {
 /** A URL fit for an error message: origin and path only, since queries carry tokens and ids. */
 export function redactUrl(url: URL): string {
   return `${url.origin}${url.pathname}`;
+}
+
+/** A retried failure (5xx, a dropped connection) is the platform being down; anything else is a rate limit. */
+function waitCause(kind: 'retry' | 'rate-limited'): PlatformWaitCause {
+  return kind === 'retry' ? 'platform_unavailable' : 'rate_limited';
 }

@@ -72,10 +72,20 @@ describe('readStep', () => {
     await expect(readAll({ token: '2', mark: { id: 'v1' } }, byId, fetch)).rejects.toBeInstanceOf(PlatformRequestError);
   });
 
-  it('ends a list whose next token is the one just sent', async () => {
-    const step = await readStep({ token: 'T' }, byId, async () => ({ items: [{ id: 'a' }], next: 'T' }));
+  it('asks once more for a page whose next token is the one just sent, and ends the list when it comes again', async () => {
+    let asked = 0;
+    const step = await readStep({ token: 'T' }, byId, async () => ((asked += 1), { items: [{ id: 'a' }], next: 'T' }));
+    expect(asked).toBe(2);
     expect(step.next).toBeUndefined();
-    expect(step.warnings).toEqual(['YouTube sent the same page token twice for your subscriptions; stopped there']);
+    expect(step.warnings).toEqual(['YouTube kept sending the same page token for your subscriptions, so the rest of it could not be read']);
+  });
+
+  it('goes on when the page asked once more names the next page', async () => {
+    const answers = [{ items: [{ id: 'a' }], next: 'T' }, { items: [{ id: 'a' }], next: 'U' }];
+    const step = await readStep({ token: 'T' }, byId, async () => answers.shift() as { items: { id: string }[]; next: string });
+    expect(step.entries).toEqual([{ id: 'a' }]);
+    expect(step.next).toEqual({ token: 'U', mark: { id: 'a' } });
+    expect(step.warnings).toEqual([]);
   });
 });
 

@@ -85,7 +85,8 @@ const MAX_RESTARTS = 2;
  * mark; when that entry has been deleted meanwhile, a time-ordered list ends it at the first older
  * entry, and any other list reaches its end still skipping and says so in a warning. Entries added at
  * the top since are skipped with the rest: they were not there when the export started.
- * A next token equal to the one just sent is a cycle: the list ends with a warning.
+ * A next token equal to the one just sent may be a passing glitch, so the page is asked once more; a
+ * second equal token is a cycle: the list ends there with a warning that the rest could not be read.
  */
 export async function readStep(
   state: ListState,
@@ -107,6 +108,8 @@ export async function readStep(
     restarts += 1;
     answer = await fetch(undefined, catchUp);
   }
+
+  if (answer.next !== undefined && answer.next === token) answer = await fetch(token, catchUp);
 
   let entries = answer.items;
   if (catchUp && mark) {
@@ -133,7 +136,7 @@ export async function readStep(
       }
     : undefined;
   if (answer.next !== undefined && answer.next === token) {
-    warnings.push(`YouTube sent the same page token twice for ${order.label}; stopped there`);
+    warnings.push(`YouTube kept sending the same page token for ${order.label}, so the rest of it could not be read`);
     next = undefined;
   }
   if (!next && catchUp && mark) {

@@ -56,6 +56,8 @@ export interface CompletedArchive {
   fileName: string;
   fileSize: number;
   retentionDays: number;
+  /** What the user should know about gaps, as the manifest lists it. */
+  warnings: string[];
 }
 
 /**
@@ -175,19 +177,24 @@ export class ExportJobRepository implements CheckpointStore {
 
   // ---- The worker
 
-  /** Takes the export for a worker: raises the fencing token; undefined when there is nothing to run. */
-  async activate(id: string): Promise<ExportJob | undefined> {
-    const rows = await queryRows<{ id: string }>(
+  /**
+   * Takes the export for a worker: raises the fencing token; undefined when there is nothing to run.
+   * `waited` is the wait this run ends (the export was parked), so its subscribers can hear it resume.
+   */
+  async activate(id: string): Promise<{ job: ExportJob; waited: WaitReason | null } | undefined> {
+    const rows = await queryRows<{ id: string; waited: WaitReason | null }>(
       this.db,
-      `UPDATE export_jobs
+      `WITH before AS (SELECT wait_reason FROM export_jobs WHERE id = $1 FOR UPDATE)
+       UPDATE export_jobs
           SET attempt = attempt + 1, status = 'processing', started_at = coalesce(started_at, now()),
               wait_reason = NULL, resume_at = NULL
         WHERE id = $1 AND status IN ('queued', 'processing')
-        RETURNING id`,
+        RETURNING id, (SELECT wait_reason FROM before) AS waited`,
       [id],
     );
     if (rows.length === 0) return undefined;
-    return (await this.findById(id)) ?? undefined;
+    const job = await this.findById(id);
+    return job ? { job, waited: rows[0].waited } : undefined;
   }
 
   async recordAccount(job: Pick<ExportJob, 'id' | 'attempt'>, account: { id: string; name: string }): Promise<void> {
@@ -249,10 +256,11 @@ export class ExportJobRepository implements CheckpointStore {
       this.db,
       `UPDATE export_jobs
           SET status = 'completed', progress = 100, archive_path = $3, file_size = $4, file_name = $5,
-              completed_at = now(), estimated_completion = NULL, expires_at = now() + make_interval(days => $6)
+              completed_at = now(), estimated_completion = NULL, expires_at = now() + make_interval(days => $6),
+              warnings = $7
         WHERE id = $1 AND attempt = $2 AND status = 'processing'
         RETURNING id`,
-      [job.id, job.attempt, archive.path, archive.fileSize, archive.fileName, archive.retentionDays],
+      [job.id, job.attempt, archive.path, archive.fileSize, archive.fileName, archive.retentionDays, JSON.stringify(archive.warnings)],
     );
     return completed.length > 0;
   }

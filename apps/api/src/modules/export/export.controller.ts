@@ -47,6 +47,7 @@ export class ExportController {
     [409, 'The platform is not connected'],
     [422, 'The Idempotency-Key was already used with a different body (IDEMPOTENCY_KEY_REUSED)'],
     [429, 'Rate limit, too many active exports, or not enough platform quota'],
+    [503, 'The server has no room for a new export (STORAGE_FULL), or the database or queue is briefly unreachable (SERVICE_UNAVAILABLE); see Retry-After'],
   )
   start(
     @CurrentUser() user: AuthUser,

@@ -1,4 +1,4 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ACTIVE_EXPORT_STATUSES, ErrorCode, ExportOptions } from '@app/contracts';
 import { PlatformAdapterRegistry } from '@app/platform-adapters';
 import type { PlatformAdapter } from '@app/platform-adapters';
@@ -11,6 +11,7 @@ import type { ListExportsQuery } from './dto/list-exports-query.dto';
 import type { StartExportDto } from './dto/start-export.dto';
 import { exportFinished, exportNotFound } from './export-errors';
 import type { ExportJob } from './export-job.entity';
+import { ExportStorage } from './export-storage';
 import { ExportJobRepository } from './export-job.repository';
 import { listItemView, startedView, statusView } from './export-views.mapper';
 import { ExportEventBus } from './events/export-event-bus';
@@ -22,6 +23,9 @@ import { assertSameRequest, requestFingerprint } from './idempotency-fingerprint
 const ESTIMATE_TIMEOUT_MS = 30_000;
 
 /** The producer side of exports: checks, the job row, the queue; and what users read back. */
+/** How long a client refused for full storage is asked to wait: space comes back as archives expire or exports end. */
+const STORAGE_RETRY_AFTER_SECONDS = 300;
+
 @Injectable()
 export class ExportService {
   constructor(
@@ -31,7 +35,10 @@ export class ExportService {
     private readonly registry: PlatformAdapterRegistry,
     private readonly platforms: PlatformAccess,
     private readonly events: ExportEventBus,
+    private readonly storage: ExportStorage,
   ) {}
+
+  private readonly logger = new Logger(ExportService.name);
 
   async start(userId: string, request: StartExportDto, idempotencyKey?: string): Promise<StartedExportView> {
     const options = plainOptions(request.options ?? {});
@@ -41,6 +48,12 @@ export class ExportService {
       if (previous) return startedView(assertSameRequest(previous, fingerprint));
     }
     const adapter = this.validate(request, options);
+    if (!(await this.storage.hasRoomForExport())) {
+      this.logger.warn(`Export refused for user ${userId}: storage is full`);
+      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.STORAGE_FULL, 'The server has no room for a new export right now; try again later', undefined, {
+        'Retry-After': String(STORAGE_RETRY_AFTER_SECONDS),
+      });
+    }
     const connection = await this.platforms.connected(userId, request.platform);
     const estimate = await this.estimate(adapter, connection, options);
     const estimatedUnits = estimate.units;
@@ -115,6 +128,9 @@ export class ExportService {
     // Only a worker that is running the export announces the cancel itself. A queue job that could be
     // removed was waiting or parked (delayed after a rate limit or spent quota): nobody else will.
     if (job.status === 'queued' || removed === 1) {
+      // Parked or never started: no worker will clean up, so its work folder goes now.
+      await this.storage.removeScratch(id);
+      this.logger.log(`Export ${id} of user ${userId} cancelled while ${job.status === 'queued' ? 'queued' : 'parked'}`);
       this.events.publish({ userId, name: 'export:cancelled', payload: { jobId: id, platform: job.platform } });
     }
   }

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { ErrorCode } from '@app/contracts';
 import type { Response } from 'express';
 import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decorator';
@@ -14,6 +15,8 @@ export class HealthController {
 
   /** Service status for load balancers and operators; 503 while any dependency is down. */
   @Public()
+  // Monitoring polls often from one address: it must never be refused, nor spend that address's API budget.
+  @SkipThrottle({ general: true, auth: true, export: true })
   @Get()
   @ApiEnvelope(HealthReport)
   @ApiErrors([503, 'A dependency is down or the instance is shutting down; `data` holds the report'])

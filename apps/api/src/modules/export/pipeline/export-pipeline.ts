@@ -16,6 +16,12 @@ export interface PipelineJob {
   startedAt: Date;
   /** The progress the export already showed; a resumed run never reports less. */
   progress?: number;
+  /**
+   * The total the export showed so far: the pre-flight estimate at first, then what runs reported.
+   * Until every collection is done the total is never shown below it, so "1 of 1" after the profile
+   * never reads as a finished export.
+   */
+  totalItems?: number | null;
 }
 
 export interface PipelineDeps {
@@ -163,17 +169,21 @@ export class ExportPipeline {
     let totalItems: number | null = unknown && known === 0 ? null : Math.max(known, processedItems);
     if (totalItems !== null && this.job.maxRecords !== undefined) totalItems = Math.min(totalItems, this.job.maxRecords);
     const allDone = this.plans.every((plan) => this.checkpoints.get(plan.collection)?.done);
-    let ratio = totalItems ? processedItems / totalItems : 0;
+    const estimated = this.job.totalItems ?? null;
+    const fromEstimate = !allDone && estimated !== null && estimated > (totalItems ?? 0);
+    if (fromEstimate) totalItems = estimated;
+    let ratio = totalItems ? Math.min(1, processedItems / totalItems) : 0;
     // A collection not sized yet is still to do: it counts as an equal share, so that finishing the
-    // first collection does not read as nearly done (unless maxRecords already fixes the total).
-    if (unknown && totalItems !== this.job.maxRecords) ratio *= sized / this.plans.length;
+    // first collection does not read as nearly done (unless maxRecords or the estimate fixes the total).
+    if (unknown && !fromEstimate && totalItems !== this.job.maxRecords) ratio *= sized / this.plans.length;
     // 100 is kept for a written archive; collecting ends at 99. Never less than already shown: a total
     // that grows (a collection sized late, a raised estimate) must not move the progress bar back.
     const progress = Math.max(this.shownProgress, allDone ? 99 : Math.min(99, Math.floor(ratio * 100)));
     this.shownProgress = progress;
+    // From the rate measured so far; unknown (null) without a total, before the first item, or at the end.
     const elapsed = Date.now() - this.job.startedAt.getTime();
-    const estimatedCompletion =
-      totalItems && processedItems > 0 && ratio < 1 ? new Date(Date.now() + (elapsed / processedItems) * (totalItems - processedItems)) : null;
+    const left = totalItems === null ? 0 : totalItems - processedItems;
+    const estimatedCompletion = processedItems > 0 && left > 0 && !allDone ? new Date(Date.now() + (elapsed / processedItems) * left) : null;
     return { processedItems, totalItems, progress, estimatedCompletion };
   }
 

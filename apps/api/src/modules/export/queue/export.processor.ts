@@ -21,6 +21,7 @@ import { ExportEventBus } from '../events/export-event-bus';
 import { ProgressThrottle } from '../events/progress-throttle';
 import { ExportPipeline } from '../pipeline/export-pipeline';
 import { plannedCollections } from '../pipeline/planned-collections';
+import { shortfallWarnings } from '../pipeline/shortfall';
 import { buildArchive } from '../writers/archive-builder';
 import { EXPORT_QUEUE, ExportJobData } from './export-queue';
 import { ExportStopped, RunningExports } from './running-exports';
@@ -78,20 +79,24 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
 
   async process(job: Job<ExportJobData>, token?: string): Promise<void> {
     const { exportId } = job.data;
-    const row = await this.jobs.activate(exportId);
-    if (!row) return; // cancelled while queued, or already finished
+    const activated = await this.jobs.activate(exportId);
+    if (!activated) return; // cancelled while queued, or already finished
+    const { job: row, waited } = activated;
     const signal = this.running.start(exportId);
+    if (waited) this.resumed(row, waited);
+    else this.logger.log(`Export ${row.id} of user ${row.userId} started (${row.platform}, attempt ${row.attempt})`);
     const progress = new ProgressThrottle((payload) => this.events.publish({ userId: row.userId, name: 'export:progress', payload }));
     let connection: ConnectedPlatform | undefined;
     try {
       connection = await this.platforms.connected(row.userId, row.platform);
-      await this.run(row, connection, signal, progress);
+      const warnings = await this.run(row, connection, signal, progress);
       progress.flush();
       this.events.publish({
         userId: row.userId,
         name: 'export:complete',
-        payload: { jobId: row.id, platform: row.platform, downloadUrl: downloadPath(row) },
+        payload: { jobId: row.id, platform: row.platform, downloadUrl: downloadPath(row), warnings },
       });
+      this.logger.log(`Export ${row.id} of user ${row.userId} completed${warnings.length ? ` with ${warnings.length} warning(s)` : ''}`);
     } catch (error) {
       progress.flush();
       await this.handleFailure(job, token, row, connection, error);
@@ -100,8 +105,13 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     }
   }
 
-  private async run(row: ExportJob, connection: ConnectedPlatform, signal: AbortSignal, progress: ProgressThrottle): Promise<void> {
-    const context = connection.callContext(signal, (wait) => void this.recordWait(row, 'rate_limited', wait.resumeAt));
+  /** Collects and writes the archive; returns the warnings the export completed with. */
+  private async run(row: ExportJob, connection: ConnectedPlatform, signal: AbortSignal, progress: ProgressThrottle): Promise<string[]> {
+    let waiting: WaitReason | null = null;
+    const context = connection.callContext(signal, (wait) => {
+      waiting = wait.cause;
+      void this.recordWait(row, wait.cause, wait.resumeAt);
+    });
     const account = row.account ?? (await this.describeAccount(row, connection, context));
     const folder = this.storage.workFolder(row.id);
     const plans = plannedCollections(connection.adapter, row.options);
@@ -113,6 +123,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
         includeMedia: row.options.includeMedia === true,
         startedAt: row.startedAt ?? new Date(),
         progress: row.progress,
+        totalItems: row.totalItems,
       },
       plans,
       {
@@ -122,20 +133,24 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
         folder,
         media: this.media,
         afterCheckpoint: () => this.running.throwIfStopRequested(row.id),
-        onProgress: (fields) =>
-          progress.push({ jobId: row.id, platform: row.platform, progress: fields.progress, processedItems: fields.processedItems, totalItems: fields.totalItems }),
+        onProgress: (fields) => {
+          if (waiting) this.resumed(row, waiting);
+          waiting = null;
+          progress.push({ jobId: row.id, platform: row.platform, progress: fields.progress, processedItems: fields.processedItems, totalItems: fields.totalItems });
+        },
       },
     );
     const collected = await pipeline.run();
 
     const target = await this.storage.archivePath(row.id, row.attempt);
-    const bytes = await buildArchive(
+    const shortfall = await shortfallWarnings(folder, collected, row.options.maxRecords);
+    const archive = await buildArchive(
       {
         target,
         format: row.format,
         folder,
         checkpoints: collected,
-        warnings: row.warnings,
+        warnings: [...row.warnings, ...shortfall],
         views: connection.adapter.views,
         manifest: {
           exportId: row.id,
@@ -151,9 +166,10 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     );
     const completed = await this.jobs.complete(row, {
       path: target,
-      fileSize: bytes,
+      fileSize: archive.bytes,
       fileName: `${row.platform}-export.zip`,
       retentionDays: this.config.exports.retentionDays,
+      warnings: archive.warnings,
     });
     if (!completed) {
       await rm(target, { force: true });
@@ -161,6 +177,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     }
     await this.storage.removeScratch(row.id);
     await this.platforms.recordSync(connection, new Date());
+    return archive.warnings;
   }
 
   private async describeAccount(
@@ -189,7 +206,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     if (stopped?.reason === 'shutdown') {
       await this.park(job, token, row, 'restarting', new Date());
     }
-    if (error instanceof RateLimitedError) await this.park(job, token, row, 'rate_limited', error.resumeAt);
+    if (error instanceof RateLimitedError) await this.park(job, token, row, error.waitCause, error.resumeAt);
     if (error instanceof QuotaExceededError) await this.park(job, token, row, 'quota_exceeded', error.resetsAt);
     if (error instanceof CredentialsRejectedError) {
       if (connection) await this.platforms.markNeedsReconnect(connection, error.message);
@@ -203,10 +220,10 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     const message = error instanceof Error ? error.message : String(error);
     const attempts = job.opts.attempts ?? 1;
     if (job.attemptsMade + 1 >= attempts) {
-      this.logger.error(`Export ${row.id} failed for good: ${message}`);
+      this.logger.error(`Export ${row.id} of user ${row.userId} failed for good: ${message}`);
       await this.fail(row, ErrorCode.EXPORT_FAILED, message);
     } else {
-      this.logger.warn(`Export ${row.id} attempt ${job.attemptsMade + 1} of ${attempts} failed, will retry: ${message}`);
+      this.logger.warn(`Export ${row.id} of user ${row.userId}: attempt ${job.attemptsMade + 1} of ${attempts} failed, will retry: ${message}`);
     }
     throw error;
   }
@@ -216,6 +233,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     const current = await this.jobs.findById(row.id);
     if (current?.status !== 'cancelled') return; // another worker owns it now
     await this.storage.removeScratch(row.id);
+    this.logger.log(`Export ${row.id} of user ${row.userId} cancelled while running`);
     this.events.publish({ userId: row.userId, name: 'export:cancelled', payload: { jobId: row.id, platform: row.platform } });
   }
 
@@ -226,17 +244,38 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     throw new DelayedError();
   }
 
+  /** Shows the wait in the export's status and tells its subscribers. */
   private async recordWait(row: ExportJob, reason: WaitReason, until: Date): Promise<void> {
+    this.logger.log(`Export ${row.id} of user ${row.userId} waits (${reason}) until ${until.toISOString()}`);
+    this.events.publish({
+      userId: row.userId,
+      name: 'export:waiting',
+      payload: { jobId: row.id, platform: row.platform, waitReason: reason, resumeAt: until.toISOString() },
+    });
     await this.jobs
       .recordWait(row, reason, until)
       .catch((error: Error) => this.logger.warn(`Could not record the wait of export ${row.id}: ${error.message}`));
   }
 
-  /** The final failure keeps the checkpoints and spools, so nothing collected is lost. */
-  private async fail(row: ExportJob, code: string, message: string): Promise<void> {
+  private resumed(row: ExportJob, after: WaitReason): void {
+    this.logger.log(`Export ${row.id} of user ${row.userId} resumed after waiting (${after}), attempt ${row.attempt}`);
+    this.events.publish({ userId: row.userId, name: 'export:resumed', payload: { jobId: row.id, platform: row.platform } });
+  }
+
+  /**
+   * The final failure: nothing will resume the export, so its work folder goes (a full disk must not
+   * stay full). The message its owner sees never names a file on this server.
+   */
+  private async fail(row: ExportJob, code: string, reason: string): Promise<void> {
+    const message = withoutServerPaths(reason);
     if (await this.jobs.fail(row, code, message)) {
-      await this.storage.removeArchiveParts(row.id);
+      await this.storage.removeScratch(row.id);
       this.events.publish({ userId: row.userId, name: 'export:failed', payload: { jobId: row.id, platform: row.platform, error: message, code } });
     }
   }
+}
+
+/** Absolute paths in an error message (ENOENT/ENOSPC name the file) are replaced: clients see no server layout. */
+function withoutServerPaths(message: string): string {
+  return message.replace(/(^|[\s'"(=])\/[^\s'"()]+/g, '$1<server file>');
 }

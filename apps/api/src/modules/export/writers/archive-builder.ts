@@ -22,11 +22,17 @@ export interface ArchiveRequest {
   views?: CollectionViews;
 }
 
+export interface BuiltArchive {
+  bytes: number;
+  /** The manifest's warnings: the request's, then the summary of errors.json. */
+  warnings: string[];
+}
+
 /**
  * Renders the spools into the ZIP: the format's files, the media, `errors.json`, and last
  * `manifest.json` with counts and the sha256 of every other file.
  */
-export async function buildArchive(request: ArchiveRequest, signal: AbortSignal): Promise<number> {
+export async function buildArchive(request: ArchiveRequest, signal: AbortSignal): Promise<BuiltArchive> {
   const { folder, checkpoints } = request;
   const spool = (checkpoint: ExportCheckpoint, kind: 'items' | 'media' | 'errors') =>
     folder.spool(checkpoint.collection, kind, checkpoint.spoolAttempt);
@@ -62,16 +68,17 @@ export async function buildArchive(request: ArchiveRequest, signal: AbortSignal)
     }
     const summary = new ErrorSummary();
     await zip.addText('errors.json', errorsJson(errorRecords(), summary));
+    const warnings = [...request.warnings, ...summary.warnings()];
     const manifest = {
       schemaVersion: MANIFEST_SCHEMA_VERSION,
       ...request.manifest,
       format: request.format,
       counts: Object.fromEntries(checkpoints.map((checkpoint) => [checkpoint.collection, checkpoint.itemCount])),
-      warnings: [...request.warnings, ...summary.warnings()],
+      warnings,
       files: zip.written.map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 })),
     };
     await zip.addText('manifest.json', single(`${JSON.stringify(manifest, null, 2)}\n`));
-    return await zip.finish();
+    return { bytes: await zip.finish(), warnings };
   } catch (error) {
     await zip.abort();
     throw error;
