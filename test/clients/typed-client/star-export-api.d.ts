@@ -421,7 +421,7 @@ export interface components {
             /** @description Human-readable message */
             error: string;
             /** @enum {string} */
-            code: "AUTH_REQUIRED" | "INVALID_TOKEN" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "ACCOUNT_EXISTS_LINK_REQUIRED" | "PROVIDER_NOT_CONFIGURED" | "PLATFORM_NOT_FOUND" | "PLATFORM_NOT_CONNECTED" | "PLATFORM_TOKEN_REJECTED" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "EXPORT_FAILED" | "EXPORT_ALREADY_FINISHED" | "EXPORT_EXPIRED" | "TOO_MANY_EXPORTS" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMIT_EXCEEDED" | "QUOTA_EXCEEDED" | "INVALID_FORMAT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "BAD_GATEWAY" | "SERVICE_UNAVAILABLE" | "INTERNAL_ERROR";
+            code: "AUTH_REQUIRED" | "INVALID_TOKEN" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "ACCOUNT_EXISTS_LINK_REQUIRED" | "PROVIDER_NOT_CONFIGURED" | "PLATFORM_NOT_FOUND" | "PLATFORM_NOT_CONNECTED" | "PLATFORM_TOKEN_REJECTED" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "EXPORT_FAILED" | "EXPORT_ALREADY_FINISHED" | "EXPORT_EXPIRED" | "TOO_MANY_EXPORTS" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMIT_EXCEEDED" | "QUOTA_EXCEEDED" | "INVALID_FORMAT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "BAD_GATEWAY" | "SERVICE_UNAVAILABLE" | "STORAGE_FULL" | "INTERNAL_ERROR";
             details?: components["schemas"]["ValidationDetailDto"][];
         };
         HealthServices: {
@@ -701,7 +701,7 @@ export interface components {
              * @description Why a processing export is waiting, and when it goes on by itself.
              * @enum {string|null}
              */
-            waitReason: "rate_limited" | "quota_exceeded" | "restarting" | null;
+            waitReason: "rate_limited" | "platform_unavailable" | "quota_exceeded" | "storage_full" | "restarting" | null;
             downloadUrl: string | null;
             warnings: string[];
         };
@@ -1750,6 +1750,15 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description The server has no room for a new export (STORAGE_FULL), or the database or queue is briefly unreachable (SERVICE_UNAVAILABLE); see Retry-After */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
