@@ -33,9 +33,10 @@ export class ExportModule implements NestModule {
   static forRole(role: AppRole): DynamicModule {
     const serves = role !== 'worker';
     const works = role !== 'api';
-    const providers: Provider[] = [ExportJobRepository, ExportQueue, ExportService, ExportEventBus, ExportMaintenance, DownloadLinks, ArchiveDownloads];
+    // ExportStorage on every role: the API checks free space before a start, workers write the files.
+    const providers: Provider[] = [ExportJobRepository, ExportQueue, ExportStorage, ExportService, ExportEventBus, ExportMaintenance, DownloadLinks, ArchiveDownloads];
     if (serves) providers.push(ExportGateway);
-    if (works) providers.push(ExportProcessor, RunningExports, ExportStorage);
+    if (works) providers.push(ExportProcessor, RunningExports);
     return {
       module: ExportModule,
       imports: [
