@@ -42,7 +42,7 @@ import { RecordingSocket, connectedUser, openSocket, sharedDeployment } from './
     const id = await startExport(api, owner, { format: 'json' });
     for (const socket of [onApi, onSecondApi]) {
       const complete = await socket.next((event) => event.name === 'export:complete' && event.payload.jobId === id, 30_000);
-      expect(complete.payload).toEqual({ jobId: id, platform: FIXTURE, downloadUrl: `/api/export/${id}/download` });
+      expect(complete.payload).toEqual({ jobId: id, platform: FIXTURE, downloadUrl: `/api/export/${id}/download`, warnings: [] });
       const progress = socket.of('export:progress', id);
       expect(progress.length).toBeGreaterThanOrEqual(1);
       expect(progress[progress.length - 1]).toMatchObject({ jobId: id, platform: FIXTURE, processedItems: 300, totalItems: 300 });
