@@ -98,6 +98,25 @@ describe('Ending a session', () => {
     await follow(second, stayingLink).expect(200);
   });
 
+  it('refuses its access token on every instance right after logout, although each had just accepted it', async () => {
+    const ending = await login(first);
+    const me = (t: TestApp): request.Test =>
+      request(t.url).get('/api/auth/me').set('Authorization', `Bearer ${ending.token}`).set('X-Forwarded-For', newAddress());
+    for (const t of [first, second, first, second]) await me(t).expect(200);
+
+    await request(first.url)
+      .post('/api/auth/logout')
+      .set('X-Forwarded-For', newAddress())
+      .send({ refreshToken: ending.refreshToken })
+      .expect(200);
+
+    for (const t of [second, first]) {
+      const refused = await me(t);
+      expect(refused.status).toBe(401);
+      expect(refused.body).toMatchObject({ success: false, code: 'INVALID_TOKEN' });
+    }
+  });
+
   it('ends them too when the session is revoked because a refresh token was used twice', async () => {
     const stolen = await login(second);
     const socket = await socketOn(first, stolen.token);

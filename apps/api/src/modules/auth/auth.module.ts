@@ -19,6 +19,7 @@ import { AccessTokens } from './tokens/access-tokens';
 import { DownloadCookie } from './tokens/download-cookie';
 import { RefreshToken } from './tokens/refresh-token.entity';
 import { RefreshTokens } from './tokens/refresh-tokens';
+import { SessionCache } from './tokens/session-cache';
 import { SessionEvents } from './tokens/session-events';
 import { Sessions } from './tokens/sessions';
 import { User } from './users/user.entity';
@@ -63,6 +64,7 @@ import { UsersService } from './users/users.service';
     RefreshTokens,
     Sessions,
     SessionEvents,
+    SessionCache,
     DownloadCookie,
     GoogleSignIn,
     GoogleAccounts,

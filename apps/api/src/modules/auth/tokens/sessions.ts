@@ -3,6 +3,7 @@ import type { TokenPair } from '../auth-responses.dto';
 import type { AuthUser } from '../auth-user.dto';
 import { AccessTokens } from './access-tokens';
 import { LiveSession, RefreshGrant, RefreshTokens } from './refresh-tokens';
+import { SessionCache } from './session-cache';
 
 /**
  * A session is one refresh-token family and the access tokens issued with it: started by a sign-in,
@@ -14,6 +15,7 @@ export class Sessions {
   constructor(
     private readonly accessTokens: AccessTokens,
     private readonly refreshTokens: RefreshTokens,
+    private readonly cache: SessionCache,
   ) {}
 
   async start(userId: string): Promise<TokenPair> {
@@ -38,7 +40,13 @@ export class Sessions {
   /** The user and the session an access token stands for, while the session lasts. */
   async identify(accessToken: string): Promise<LiveSession | undefined> {
     const claims = await this.accessTokens.verify(accessToken);
-    return claims && this.refreshTokens.liveSession(claims.refreshTokenId, claims.userId);
+    if (!claims) return undefined;
+    const cached = this.cache.get(claims.refreshTokenId, claims.userId);
+    if (cached) return cached;
+    const generation = this.cache.generation();
+    const session = await this.refreshTokens.liveSession(claims.refreshTokenId, claims.userId);
+    if (session) this.cache.remember(claims.refreshTokenId, session, generation);
+    return session;
   }
 
   isLive(sessionId: string, userId: string): Promise<boolean> {
