@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Module } from '@nestjs/common';
+import { Module, OnApplicationShutdown } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { destination } from 'pino';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.token';
 import { redactUrl } from './redact-url';
@@ -24,6 +25,17 @@ const REDACT_PATHS = [
 ];
 
 /**
+ * Log lines are written to stdout in the background, what piles up during one write going out
+ * with the next, so no request waits on a synchronous write. One per process, as stdout is; pino
+ * flushes what is left when the process exits, and every app flushes it on shutdown.
+ */
+let stdoutDestination: ReturnType<typeof destination> | undefined;
+function logDestination(): ReturnType<typeof destination> {
+  stdoutDestination ??= destination({ dest: 1, sync: false });
+  return stdoutDestination;
+}
+
+/**
  * Structured JSON logs (pino). Every request gets an id, taken from a well-formed X-Request-Id or
  * generated, echoed in the response header and carried by every log line of that request.
  */
@@ -32,7 +44,8 @@ const REDACT_PATHS = [
     LoggerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        pinoHttp: {
+        pinoHttp: [
+          {
           level: config.logLevel,
           redact: { paths: REDACT_PATHS, censor: '[redacted]' },
           genReqId: (req: IncomingMessage, res: ServerResponse) => {
@@ -51,10 +64,20 @@ const REDACT_PATHS = [
           },
           customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
             error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-        },
+          },
+          logDestination(),
+        ],
         forRoutes: ['*path'],
       }),
     }),
   ],
 })
-export class LoggingModule {}
+export class LoggingModule implements OnApplicationShutdown {
+  onApplicationShutdown(): void {
+    try {
+      stdoutDestination?.flushSync();
+    } catch {
+      // Still opening, or stdout is gone: pino's exit hook flushes whatever it still can.
+    }
+  }
+}
