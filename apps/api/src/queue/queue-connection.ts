@@ -15,9 +15,38 @@ export const QUEUE_PREFIX = 'star-export';
  */
 const EMBEDDED_MAX_BLOCK_SECONDS = 1;
 
+/** Per queue name, how to end the waits of this process's workers that are blocked right now. */
+const localWaits = new Map<string, Set<() => void>>();
+
+/**
+ * Tells this process's idle workers of a queue that a job was just added, so that an embedded
+ * process which enqueues and works does not wait for the next poll. Workers elsewhere still find
+ * the job by polling; with Redis (or a PostgreSQL server's NOTIFY) nothing needs doing.
+ */
+export function wakeLocalWorkers(queueName: string): void {
+  for (const wake of localWaits.get(queueName) ?? []) wake();
+}
+
 const pollingPostgresBackend: typeof createPostgresBackend = (name, opts, factoryOpts) => {
   const backend = createPostgresBackend(name, opts, factoryOpts);
   Object.defineProperty(backend, 'maximumBlockTimeout', { value: EMBEDDED_MAX_BLOCK_SECONDS });
+  const waitForJob = backend.waitForJob.bind(backend);
+  backend.waitForJob = async (blockTimeout) => {
+    const waits = localWaits.get(name) ?? new Set<() => void>();
+    localWaits.set(name, waits);
+    let wake = (): void => undefined;
+    const woken = new Promise<'woken'>((resolve) => (wake = () => resolve('woken')));
+    waits.add(wake);
+    try {
+      const outcome = await Promise.race([waitForJob(blockTimeout), woken]);
+      if (outcome !== 'woken') return outcome;
+      // Ends the backend's own wait (its timer and NOTIFY listener); score 0 means "look now".
+      (backend as unknown as { cancelWait?: () => void }).cancelWait?.();
+      return { member: name, score: 0 };
+    } finally {
+      waits.delete(wake);
+    }
+  };
   return backend;
 };
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { JobsOptions, Queue } from 'bullmq';
+import { wakeLocalWorkers } from '../../../queue/queue-connection';
 
 export const EXPORT_QUEUE = 'exports';
 
@@ -59,5 +60,6 @@ export class ExportQueue {
 
   private async add(exportId: string, delay: number): Promise<void> {
     await this.queue.add('export', { exportId }, { ...EXPORT_JOB_OPTIONS, jobId: exportId, delay });
+    if (delay === 0) wakeLocalWorkers(this.queue.name);
   }
 }
