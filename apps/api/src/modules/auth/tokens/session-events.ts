@@ -28,12 +28,20 @@ export class SessionEvents implements OnModuleInit, OnApplicationShutdown {
     this.subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (_channel: string, raw: string) => this.deliver(JSON.parse(raw) as string[]));
-    // ioredis subscribes again when it reconnects; what was announced in between is lost.
+    // Whatever is announced while the connection is down is lost: until the subscription is
+    // confirmed again, this instance counts as not hearing (SessionCache then asks the database).
     this.subscriber.on('close', () => this.lose());
-    this.subscriber.on('subscribe', () => (this.subscribed = true));
-    await this.subscriber
-      .subscribe(CHANNEL)
-      .catch((error: Error) => this.logger.warn(`Session event subscription failed: ${error.message}`));
+    this.subscriber.on('ready', () => void this.subscribe());
+    await this.subscribe();
+  }
+
+  private async subscribe(): Promise<void> {
+    try {
+      await this.subscriber?.subscribe(CHANNEL);
+      if (this.subscriber?.status === 'ready') this.subscribed = true;
+    } catch (error) {
+      this.logger.warn(`Session event subscription failed: ${(error as Error).message}`);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
