@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { sign } from 'jsonwebtoken';
 import { BenchUser } from '../lib/api';
 import { PinnedChild } from '../lib/child';
 import type { BenchContext, RunningService } from '../lib/context';
@@ -22,10 +24,16 @@ export interface ApiOverheadResult {
   responseBytes: number;
   service: LoadRun[];
   bare: LoadRun[];
+  /** The minimal Nest + Express app (contenders/anchor-server.ts) on the same PostgreSQL. */
+  anchor: LoadRun[];
   serviceRps: number;
   bareRps: number;
+  anchorRps: number;
   serviceP99Ms: number;
   bareP99Ms: number;
+  anchorP99Ms: number;
+  /** service ÷ anchor requests per second (medians). */
+  anchorRpsRatio: number;
   /** service ÷ bare requests per second (medians). */
   rpsRatio: number;
   /** service ÷ bare p99 latency (medians). */
@@ -81,7 +89,8 @@ function load(url: string, target: Target, connections: number, seconds: number)
 /**
  * Figure 3: authenticated GET /api/export/:id through the whole service (Express, helmet, request
  * id, pino, JWT and session check, rate limiter, TypeORM on the embedded PostgreSQL, envelope)
- * versus a bare node:http server answering the same bytes; autocannon, alternating.
+ * versus a bare node:http server answering the same bytes, and versus the anchor (a minimal Nest +
+ * Express app that verifies a JWT and reads the row by primary key); autocannon, alternating.
  */
 export async function apiOverheadFigure(
   ctx: BenchContext,
@@ -109,9 +118,20 @@ export async function apiOverheadFigure(
   const bodyPath = join(ctx.workDir, 'export-status.json');
   writeFileSync(bodyPath, sample.text);
   const bare = PinnedChild.spawn<{ type: 'listening'; port: number }>(ctx.cpu, join(ctx.distDir, 'contenders/bare-server.js'), ['json', bodyPath]);
+  // The anchor checks its own key: the same users and rows, with tokens it can verify.
+  const anchorSecret = randomBytes(32).toString('base64url');
+  const anchorServer = PinnedChild.spawn<{ type: 'listening'; port: number }>(ctx.cpu, join(ctx.distDir, 'contenders/anchor-server.js'), [
+    join(running.dataDir, 'run'),
+    anchorSecret,
+  ]);
   try {
     const { port } = await bare.next(15_000);
     const bareUrl = `http://127.0.0.1:${port}`;
+    const anchorUrl = `http://127.0.0.1:${(await anchorServer.next(30_000)).port}`;
+    const anchorTarget = (): Target => ({
+      ids: target.ids,
+      users: target.users.map((user) => ({ ...user, token: sign({ sub: user.id }, anchorSecret, { algorithm: 'HS256', expiresIn: '1h' }) })),
+    });
 
     // Warm-up; then make sure there are enough users for the measured rate to stay under the limit.
     let warm = await load(running.service.url, target, options.connections, options.warmupSeconds);
@@ -123,14 +143,27 @@ export async function apiOverheadFigure(
     }
     ctx.log(`  warm-up: service ${warm.requestsPerSecond.toFixed(0)} req/s (${warm.non2xx} non-2xx)`);
     await load(bareUrl, target, options.connections, options.warmupSeconds);
+    const anchorUsers = anchorTarget();
+    const anchorSample = await fetch(`${anchorUrl}/api/export/${anchorUsers.ids[0]}`, {
+      headers: { authorization: `Bearer ${anchorUsers.users[0].token}` },
+    });
+    if (anchorSample.status !== 200) throw new Error(`the anchor answered ${anchorSample.status}`);
+    await load(anchorUrl, anchorUsers, options.connections, options.warmupSeconds);
 
     const service: LoadRun[] = [];
     const reference: LoadRun[] = [];
+    const anchor: LoadRun[] = [];
+    const contenders = {
+      service: { url: running.service.url, target, runs: service },
+      bare: { url: bareUrl, target, runs: reference },
+      anchor: { url: anchorUrl, target: anchorUsers, runs: anchor },
+    };
     for (let rep = 0; rep < options.reps; rep += 1) {
-      const order = rep % 2 === 0 ? (['service', 'bare'] as const) : (['bare', 'service'] as const);
+      const order = rep % 2 === 0 ? (['service', 'anchor', 'bare'] as const) : (['bare', 'anchor', 'service'] as const);
       for (const contender of order) {
-        const run = await load(contender === 'service' ? running.service.url : bareUrl, target, options.connections, options.seconds);
-        (contender === 'service' ? service : reference).push(run);
+        const { url, target: users, runs } = contenders[contender];
+        const run = await load(url, users, options.connections, options.seconds);
+        runs.push(run);
         ctx.log(`  rep ${rep + 1} ${contender}: ${run.requestsPerSecond.toFixed(0)} req/s, p99 ${run.p99Ms} ms, non-2xx ${run.non2xx}`);
       }
     }
@@ -138,6 +171,8 @@ export async function apiOverheadFigure(
     const bareRps = median(reference.map((run) => run.requestsPerSecond));
     const serviceP99Ms = median(service.map((run) => run.p99Ms));
     const bareP99Ms = median(reference.map((run) => run.p99Ms));
+    const anchorRps = median(anchor.map((run) => run.requestsPerSecond));
+    const anchorP99Ms = median(anchor.map((run) => run.p99Ms));
     return {
       connections: options.connections,
       durationSeconds: options.seconds,
@@ -145,14 +180,19 @@ export async function apiOverheadFigure(
       responseBytes: Buffer.byteLength(sample.text),
       service,
       bare: reference,
+      anchor,
       serviceRps,
       bareRps,
+      anchorRps,
       serviceP99Ms,
       bareP99Ms,
+      anchorP99Ms,
+      anchorRpsRatio: ratio(serviceRps, anchorRps),
       rpsRatio: ratio(serviceRps, bareRps),
       p99Ratio: ratio(serviceP99Ms, bareP99Ms),
     };
   } finally {
     await bare.stop();
+    await anchorServer.stop();
   }
 }
