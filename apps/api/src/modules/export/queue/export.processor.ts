@@ -12,6 +12,7 @@ import {
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
+import { ShutdownState } from '../../../common/shutdown-state';
 import { ConnectedPlatform, PlatformAccess } from '../../platforms';
 import type { ExportJob } from '../export-job.entity';
 import { ExportJobRepository, StaleAttemptError } from '../export-job.repository';
@@ -48,6 +49,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     private readonly events: ExportEventBus,
     private readonly running: RunningExports,
     private readonly media: MediaFetcher,
+    private readonly shutdown: ShutdownState,
   ) {
     super();
   }
@@ -62,9 +64,23 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     this.logger.warn(`Export queue worker: ${error.message}`);
   }
 
-  /** Running pages finish and checkpoint; their jobs go back to the queue for the next worker. */
-  beforeApplicationShutdown(): void {
-    this.running.stopAllAfterPage('shutdown');
+  /**
+   * The drain, while HTTP still answers (health says 503 "shutting down"): the worker takes no new
+   * job, each running export finishes the page in flight, checkpoints it and hands its job back to
+   * the queue without spending an attempt. Pages still running after half of SHUTDOWN_TIMEOUT_MS
+   * are cut (their work since the last checkpoint is fetched again by the next worker); the rest of
+   * the budget is left for closing the database, the queue and the sockets.
+   */
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.shutdown.begin();
+    const graceMs = Math.floor(this.config.shutdownTimeoutMs / 2);
+    this.logger.log(`Shutdown (${signal ?? 'close'}): taking no new exports; ${this.running.count} running export(s) stop after their current page`);
+    // Not awaited: pausing waits for nothing once told so, but a cut Redis connection can hold its promise.
+    void this.worker.pause(true).catch((error: Error) => this.logger.warn(`Pausing the export worker failed: ${error.message}`));
+    this.running.stopAllAfterPage('shutdown', graceMs);
+    await this.running.idle(graceMs + Math.floor(this.config.shutdownTimeoutMs / 5));
+    if (this.running.count > 0) this.logger.warn(`Shutdown: ${this.running.count} export(s) did not hand their job back in time; another worker takes them over once their lock expires`);
+    else this.logger.log('Shutdown: every running export checkpointed and went back to the queue');
   }
 
   /**
@@ -73,12 +89,17 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
    * checkpointed and handed their jobs back, so the worker is closed without that wait.
    */
   async onApplicationShutdown(): Promise<void> {
-    await this.running.idle();
     await this.worker.close(true);
+    this.logger.log('Shutdown: export worker closed');
   }
 
   async process(job: Job<ExportJobData>, token?: string): Promise<void> {
     const { exportId } = job.data;
+    // A fetch that was already waiting when the drain began can still deliver a job: it goes back untouched.
+    if (this.shutdown.draining) {
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
     const activated = await this.jobs.activate(exportId);
     if (!activated) return; // cancelled while queued, or already finished
     const { job: row, waited } = activated;
