@@ -13,6 +13,7 @@ import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
 import { ShutdownState } from '../../../common/shutdown-state';
+import { isStorageFull } from '../../../common/storage-full';
 import { ConnectedPlatform, PlatformAccess } from '../../platforms';
 import type { ExportJob } from '../export-job.entity';
 import { ExportJobRepository, StaleAttemptError } from '../export-job.repository';
@@ -26,6 +27,9 @@ import { shortfallWarnings } from '../pipeline/shortfall';
 import { buildArchive } from '../writers/archive-builder';
 import { EXPORT_QUEUE, ExportJobData } from './export-queue';
 import { ExportStopped, RunningExports } from './running-exports';
+
+/** How often an export parked on a full disk looks for space again. */
+const STORAGE_RECHECK_MS = 10_000;
 
 /**
  * The worker: runs one export from its checkpoints to a finished archive. Every write it makes is
@@ -103,6 +107,9 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     const activated = await this.jobs.activate(exportId);
     if (!activated) return; // cancelled while queued, or already finished
     const { job: row, waited } = activated;
+    if (waited === 'storage_full' && !(await this.storage.hasRoomForExport())) {
+      await this.park(job, token, row, 'storage_full', new Date(Date.now() + STORAGE_RECHECK_MS));
+    }
     const signal = this.running.start(exportId);
     if (waited) this.resumed(row, waited);
     else this.logger.log(`Export ${row.id} of user ${row.userId} started (${row.platform}, attempt ${row.attempt})`);
@@ -229,6 +236,12 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     }
     if (error instanceof RateLimitedError) await this.park(job, token, row, error.waitCause, error.resumeAt);
     if (error instanceof QuotaExceededError) await this.park(job, token, row, 'quota_exceeded', error.resetsAt);
+    if (isStorageFull(error)) {
+      // What this attempt wrote past its checkpoints is cut back when it resumes; its copies go now.
+      await this.storage.workFolder(row.id).prune(await this.jobs.loadCheckpoints(row.id));
+      await this.storage.removeArchiveParts(row.id);
+      await this.park(job, token, row, 'storage_full', new Date(Date.now() + STORAGE_RECHECK_MS));
+    }
     if (error instanceof CredentialsRejectedError) {
       if (connection) await this.platforms.markNeedsReconnect(connection, error.message);
       await this.fail(row, ErrorCode.PLATFORM_NOT_CONNECTED, `${row.platform} no longer accepts the connection; reconnect it and start again`);
