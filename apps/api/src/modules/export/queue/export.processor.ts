@@ -14,6 +14,7 @@ import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
 import { ShutdownState } from '../../../common/shutdown-state';
 import { isStorageFull } from '../../../common/storage-full';
+import { DEPENDENCY_RETRY_AFTER_SECONDS, isUnreachableDependency } from '../../../common/unreachable-dependency';
 import { ConnectedPlatform, PlatformAccess } from '../../platforms';
 import type { ExportJob } from '../export-job.entity';
 import { ExportJobRepository, StaleAttemptError } from '../export-job.repository';
@@ -104,7 +105,10 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
       await job.moveToDelayed(Date.now(), token);
       throw new DelayedError();
     }
-    const activated = await this.jobs.activate(exportId);
+    const activated = await this.jobs.activate(exportId).catch(async (error: unknown) => {
+      if (isUnreachableDependency(error)) await this.awaitDatabase(job, token, exportId, undefined, error);
+      throw error;
+    });
     if (!activated) return; // cancelled while queued, or already finished
     const { job: row, waited } = activated;
     if (waited === 'storage_full' && !(await this.storage.hasRoomForExport())) {
@@ -227,6 +231,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     error: unknown,
   ): Promise<void> {
     const stopped = error instanceof ExportStopped ? error : undefined;
+    if (isUnreachableDependency(error)) await this.awaitDatabase(job, token, row.id, row.userId, error);
     if (error instanceof StaleAttemptError || stopped?.reason === 'cancelled') {
       await this.settleStopped(row);
       return;
@@ -275,6 +280,22 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
   private async park(job: Job<ExportJobData>, token: string | undefined, row: ExportJob, reason: WaitReason, until: Date): Promise<never> {
     await this.recordWait(row, reason, until);
     await job.moveToDelayed(Math.max(until.getTime(), Date.now()), token);
+    throw new DelayedError();
+  }
+
+  /**
+   * The database (or the queue) is out of reach: not the export's fault, so no attempt is spent. The
+   * job goes back to the queue for a short while; its status cannot record the wait, as the database
+   * is what is missing. Should the queue be out of reach too, the failure stands and BullMQ retries.
+   */
+  private async awaitDatabase(job: Job<ExportJobData>, token: string | undefined, exportId: string, userId: string | undefined, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    const moved = await job.moveToDelayed(Date.now() + DEPENDENCY_RETRY_AFTER_SECONDS * 1000, token).then(
+      () => true,
+      () => false,
+    );
+    if (!moved) return;
+    this.logger.warn(`Export ${exportId}${userId ? ` of user ${userId}` : ''} waits ${DEPENDENCY_RETRY_AFTER_SECONDS} s for the database (${message})`);
     throw new DelayedError();
   }
 
