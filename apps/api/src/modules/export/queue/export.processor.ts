@@ -140,10 +140,13 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
   /** Collects and writes the archive; returns the warnings the export completed with. */
   private async run(row: ExportJob, connection: ConnectedPlatform, signal: AbortSignal, progress: ProgressThrottle): Promise<string[]> {
     let waiting: WaitReason | null = null;
-    const context = connection.callContext(signal, (wait) => {
-      waiting = wait.cause;
-      void this.recordWait(row, wait.cause, wait.resumeAt);
-    });
+    const context = {
+      ...connection.callContext(signal, (wait) => {
+        waiting = wait.cause;
+        void this.recordWait(row, wait.cause, wait.resumeAt);
+      }),
+      logLabel: `export ${row.id}`,
+    };
     const account = row.account ?? (await this.describeAccount(row, connection, context));
     const folder = this.storage.workFolder(row.id);
     const plans = plannedCollections(connection.adapter, row.options);
