@@ -1,7 +1,11 @@
 import request from 'supertest';
 import { registerUser, uniqueEmail } from '../support/auth-helpers';
+import { completed, startExport, waitFor } from '../support/export-client';
+import { FixtureAdapter } from '../support/fixture-adapter';
+import { sleep } from '../support/pacing';
 import { TcpProxy, startTcpProxy } from '../support/tcp-proxy';
 import { TestApp, createScratchDatabase, serverMode, startTestApp } from '../support/test-app';
+import { connectedUser } from '../export/export-support';
 
 /**
  * PostgreSQL out of reach (cut off by a proxy this test controls; the server itself keeps running):
@@ -12,6 +16,7 @@ import { TestApp, createScratchDatabase, serverMode, startTestApp } from '../sup
   let proxy: TcpProxy;
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
   let t: TestApp;
+  const fixture = new FixtureAdapter();
 
   beforeAll(async () => {
     scratch = await createScratchDatabase();
@@ -19,7 +24,7 @@ import { TestApp, createScratchDatabase, serverMode, startTestApp } from '../sup
     proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
     const proxied = new URL(scratch.url);
     proxied.host = `127.0.0.1:${proxy.port}`;
-    t = await startTestApp({ DATABASE_URL: proxied.toString(), TRUST_PROXY: '1' });
+    t = await startTestApp({ DATABASE_URL: proxied.toString(), TRUST_PROXY: '1' }, [fixture]);
   }, 120_000);
   afterAll(async () => {
     proxy.restore();
@@ -53,4 +58,22 @@ import { TestApp, createScratchDatabase, serverMode, startTestApp } from '../sup
     expect(back.status).toBe(200);
     expect((await request(t.url).get('/api/export').set(auth)).status).toBe(200);
   });
+
+  it('a running export outlasts more database outages than it has attempts, and completes with all its items', async () => {
+    const user = await connectedUser(t);
+    fixture.reset({ totals: { posts: 1_500, photos: 0 }, pageDelayMs: 30 });
+    const id = await startExport(t, user, { format: 'json' });
+    // An export has five attempts: five outages that each spent one would fail it for good.
+    for (let outage = 1; outage <= 5; outage += 1) {
+      await waitFor(t, user, id, (state) => state.processedItems >= outage * 200 || state.status !== 'processing' && state.status !== 'queued', { timeoutMs: 60_000 });
+      proxy.cut();
+      await sleep(1_000);
+      proxy.restore();
+    }
+    const done = await completed(t, user, id, 120_000);
+    expect(done).toMatchObject({ status: 'completed', processedItems: 1_500, error: null });
+    const served = [...fixture.served.values()];
+    // Only a page cut off before its checkpoint is asked again.
+    expect(served.filter((times) => times > 2)).toEqual([]);
+  }, 240_000);
 });

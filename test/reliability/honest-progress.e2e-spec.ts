@@ -60,6 +60,8 @@ describe('Export progress and waits as a user sees them', () => {
       expect(waiting).toMatchObject({ status: 'processing', waitReason: 'platform_unavailable' });
       expect(waiting.resumeAt).not.toBeNull();
       await completed(t, user, id);
+      // The status can read completed a moment before the event reaches the socket (through Redis in server mode).
+      await socket.next((event) => event.name === 'export:complete' && event.payload.jobId === id);
       const names = socket.events.filter((event) => event.payload.jobId === id && event.name !== 'export:progress').map((event) => event.name);
       expect(names[0]).toBe('export:waiting');
       expect(names.slice(-2)).toEqual(['export:resumed', 'export:complete']);

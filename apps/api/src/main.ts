@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
 import { readPackageVersion } from './config/package-version';
@@ -29,12 +29,16 @@ async function main(): Promise<void> {
  */
 function closeOnSignal(app: INestApplication, timeoutMs: number): void {
   const close = (signal: NodeJS.Signals): void => {
+    new Logger('Shutdown').log(`${signal} received: draining, then closing (within ${timeoutMs} ms)`);
     setTimeout(() => {
       process.stderr.write(`Shutdown after ${signal} did not finish within ${timeoutMs} ms; exiting\n`);
       process.exit(1);
     }, timeoutMs).unref();
     app.close().then(
-      () => process.exit(0),
+      () => {
+        new Logger('Shutdown').log('Closed cleanly');
+        process.exit(0);
+      },
       (error: unknown) => {
         process.stderr.write(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exit(1);

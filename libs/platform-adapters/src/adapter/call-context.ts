@@ -45,4 +45,6 @@ export interface PlatformCallContext {
   /** Cancels the call, including any backoff sleep; the call then rejects with `signal.reason`. */
   signal: AbortSignal;
   onWait?: (wait: PlatformWait) => void;
+  /** Whom the calls work for (e.g. `export <id>`): every warning they log names it, so a log line leads to its export. */
+  logLabel?: string;
 }

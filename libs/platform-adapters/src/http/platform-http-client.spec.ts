@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import {
   ForeignOriginError,
   MalformedResponseError,
@@ -57,6 +58,19 @@ describe('PlatformHttpClient', () => {
     expect(charges).toHaveLength(3);
     // random() = 0.5 of the full-jitter ceilings 100 ms and 200 ms.
     expect(sleeps).toEqual([50, 100]);
+  });
+
+  it('names whom the call works for on every retry warning it logs', async () => {
+    let calls = 0;
+    reply = (_request, response) => (++calls <= 1 ? sendJson(response, 503, { error: 'busy' }) : sendJson(response, 200, { ok: true }));
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const { ctx } = testContext(TOKENS);
+      await client().callJson({ ...ctx, logLabel: 'export 1234' }, CALL);
+      expect(warn.mock.calls.map(([message]) => String(message))).toEqual([expect.stringMatching(/^export 1234: items\.list: /)]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('gives up after maxAttempts on a platform that keeps failing', async () => {

@@ -146,7 +146,7 @@ export class PlatformHttpClient {
     return this.withOneMoreTryOnMalformed(async () => {
       const body = parseJsonBody(await this.call(ctx, request), this.platform, request.operation);
       return read ? read(body) : body;
-    });
+    }, ctx.logLabel);
   }
 
   /** An unauthenticated call outside any connection's quota (OAuth token, revoke and tokeninfo endpoints). */
@@ -207,12 +207,12 @@ export class PlatformHttpClient {
     return resolved;
   }
 
-  private async withOneMoreTryOnMalformed<T>(attempt: () => Promise<T>): Promise<T> {
+  private async withOneMoreTryOnMalformed<T>(attempt: () => Promise<T>, logLabel?: string): Promise<T> {
     try {
       return await attempt();
     } catch (error) {
       if (!(error instanceof MalformedResponseError)) throw error;
-      this.logger.warn(`${error.message}; asking once more`);
+      this.logger.warn(`${labelled(logLabel)}${error.message}; asking once more`);
       return attempt();
     }
   }
@@ -314,7 +314,7 @@ export class PlatformHttpClient {
       throw new RateLimitedError(this.platform, new Date(now + waitMs), verdict.reason, waitCause(verdict.kind));
     }
     this.logger.warn(
-      `${operation}: ${verdict.reason}; attempt ${attempt + 1}/${policy.maxAttempts} in ${waitMs} ms`,
+      `${labelled(ctx?.logLabel)}${operation}: ${verdict.reason}; attempt ${attempt + 1}/${policy.maxAttempts} in ${waitMs} ms`,
     );
     ctx?.onWait?.({ operation, cause: waitCause(verdict.kind), reason: verdict.reason, waitMs, resumeAt: new Date(now + waitMs) });
     await this.clock.sleep(waitMs, signal);
@@ -414,3 +414,6 @@ export function redactUrl(url: URL): string {
 function waitCause(kind: 'retry' | 'rate-limited'): PlatformWaitCause {
   return kind === 'retry' ? 'platform_unavailable' : 'rate_limited';
 }
+
+/** The prefix naming whom a logged call worked for, when known. */
+const labelled = (logLabel: string | undefined): string => (logLabel ? `${logLabel}: ` : '');

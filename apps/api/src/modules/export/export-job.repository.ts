@@ -209,12 +209,14 @@ export class ExportJobRepository implements CheckpointStore {
   async activate(id: string): Promise<{ job: ExportJob; waited: WaitReason | null } | undefined> {
     const rows = await queryRows<{ id: string; waited: WaitReason | null }>(
       this.db,
-      `WITH before AS (SELECT wait_reason FROM export_jobs WHERE id = $1 FOR UPDATE)
-       UPDATE export_jobs
-          SET attempt = attempt + 1, status = 'processing', started_at = coalesce(started_at, now()),
+      // The earlier wait comes from a locked read joined in: a sub-select of a CTE in RETURNING reads
+      // the row as updated (NULL), so a resumed export never announced its resume.
+      `UPDATE export_jobs
+          SET attempt = export_jobs.attempt + 1, status = 'processing', started_at = coalesce(export_jobs.started_at, now()),
               wait_reason = NULL, resume_at = NULL
-        WHERE id = $1 AND status IN ('queued', 'processing')
-        RETURNING id, (SELECT wait_reason FROM before) AS waited`,
+         FROM (SELECT id, wait_reason FROM export_jobs WHERE id = $1 FOR UPDATE) AS before
+        WHERE export_jobs.id = before.id AND export_jobs.status IN ('queued', 'processing')
+        RETURNING export_jobs.id, before.wait_reason AS waited`,
       [id],
     );
     if (rows.length === 0) return undefined;

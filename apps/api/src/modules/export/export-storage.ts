@@ -78,6 +78,14 @@ export class ExportStorage {
     await Promise.all(parts.map((name) => rm(join(this.archives, name), { force: true })));
   }
 
+  /** Ids of the exports with a work folder or a half-written archive on disk. */
+  async exportIdsOnDisk(): Promise<string[]> {
+    const work = await readdir(this.workRoot()).catch(() => [] as string[]);
+    const archives = await readdir(this.archives).catch(() => [] as string[]);
+    const parts = archives.filter((name) => name.endsWith(archivePartPath('.zip'))).map((name) => name.split('.a')[0]);
+    return [...new Set([...work, ...parts])];
+  }
+
   /** Everything an export left behind but its finished archive: the work folder and archive parts. */
   async removeScratch(exportId: string): Promise<void> {
     await this.workFolder(exportId).remove();

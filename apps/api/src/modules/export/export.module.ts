@@ -15,6 +15,7 @@ import { ExportJobRepository } from './export-job.repository';
 import { ExportService } from './export.service';
 import { ExportStorage } from './export-storage';
 import { ExportMaintenance } from './queue/export-maintenance';
+import { MaintenanceLease } from './queue/maintenance-lease';
 import { EXPORT_QUEUE, ExportQueue } from './queue/export-queue';
 import { ExportProcessor } from './queue/export.processor';
 import { RunningExports } from './queue/running-exports';
@@ -34,7 +35,7 @@ export class ExportModule implements NestModule {
     const serves = role !== 'worker';
     const works = role !== 'api';
     // ExportStorage on every role: the API checks free space before a start, workers write the files.
-    const providers: Provider[] = [ExportJobRepository, ExportQueue, ExportStorage, ExportService, ExportEventBus, ExportMaintenance, DownloadLinks, ArchiveDownloads];
+    const providers: Provider[] = [ExportJobRepository, ExportQueue, ExportStorage, ExportService, ExportEventBus, ExportMaintenance, MaintenanceLease, DownloadLinks, ArchiveDownloads];
     if (serves) providers.push(ExportGateway);
     if (works) providers.push(ExportProcessor, RunningExports);
     return {

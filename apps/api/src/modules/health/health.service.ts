@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.token';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../common/private-files';
+import { ShutdownState } from '../../common/shutdown-state';
 import { REDIS_CLIENT } from '../../redis/redis.module';
 import { HealthReport } from './health.dto';
 
@@ -16,22 +17,21 @@ const MIN_FREE_BYTES = 1024 ** 3;
 
 @Injectable()
 export class HealthService implements BeforeApplicationShutdown {
-  private shuttingDown = false;
-
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   beforeApplicationShutdown(): void {
     // Load balancers stop sending traffic to an instance that says it is going away.
-    this.shuttingDown = true;
+    this.shutdown.begin();
   }
 
   async report(): Promise<HealthReport> {
     const [database, redis, storage] = await Promise.all([this.database(), this.redisStatus(), this.storage()]);
-    const healthy = !this.shuttingDown && database === 'connected' && redis !== 'disconnected' && storage === 'available';
+    const healthy = !this.shutdown.draining && database === 'connected' && redis !== 'disconnected' && storage === 'available';
     return {
       status: healthy ? 'healthy' : 'degraded',
       version: this.config.version,

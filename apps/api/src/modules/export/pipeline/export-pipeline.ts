@@ -2,6 +2,7 @@ import { rename } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { CollectionPlan, ExportItem, MediaReference, PlatformAdapter, PlatformCallContext } from '@app/platform-adapters';
 import { makePrivateDir } from '../../../common/private-files';
+import { isStorageFull } from '../../../common/storage-full';
 import { ExportCheckpoint } from '../export-job.entity';
 import { safeId, safeSegment } from '../writers/entry-names';
 import type { CheckpointStore, ProgressFields } from './checkpoint-store';
@@ -68,7 +69,9 @@ export class ExportPipeline {
 
   async run(): Promise<ExportCheckpoint[]> {
     await this.deps.folder.create();
-    for (const saved of await this.deps.checkpoints.loadCheckpoints(this.job.exportId)) this.checkpoints.set(saved.collection, saved);
+    const saved = await this.deps.checkpoints.loadCheckpoints(this.job.exportId);
+    for (const checkpoint of saved) this.checkpoints.set(checkpoint.collection, checkpoint);
+    await this.deps.folder.prune(saved);
     for (const plan of this.plans) {
       const checkpoint = this.checkpointOf(plan.collection);
       if (!checkpoint.done) await this.collect(plan, checkpoint);
@@ -212,6 +215,8 @@ export class ExportPipeline {
           records[position] = { itemId: item.id, name: `media/${safeSegment(collection)}/${base}${ext}`, file };
         } catch (error) {
           this.deps.context.signal.throwIfAborted();
+          // A full disk is not this item's fault: the export waits for space and fetches it again.
+          if (isStorageFull(error)) throw error;
           failures.push({ collection, itemId: item.id, url: ref.url, reason: (error as Error).message });
         }
       }

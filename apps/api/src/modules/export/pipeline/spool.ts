@@ -17,7 +17,9 @@ export class Spool {
     const handle = await open(this.path, 'a', PRIVATE_FILE_MODE);
     try {
       if (records.length > 0) {
-        await handle.write(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+        // appendFile writes until every byte is out: a single write may stop short on a full disk,
+        // and a length counted from a half-written line would let the checkpoint claim it.
+        await handle.appendFile(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
         // The checkpoint written next claims these bytes; they must be on disk before it.
         await handle.sync();
       }

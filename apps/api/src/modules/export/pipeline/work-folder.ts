@@ -1,4 +1,5 @@
-import { copyFile, rm } from 'node:fs/promises';
+import { copyFile, readdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { makePrivateDir } from '../../../common/private-files';
 import type { ExportStorage, SpoolKind } from '../export-storage';
 import { Spool } from './spool';
@@ -34,6 +35,22 @@ export class WorkFolder {
     }
     await target.truncateTo(bytes);
     return target;
+  }
+
+  /**
+   * Deletes every spool file no checkpoint points at: the copies of earlier attempts, and what an
+   * attempt wrote before it saved its first checkpoint. On a full disk this gives back the space a
+   * resumed attempt took for its copies, so waiting for space never fills the disk further.
+   */
+  async prune(checkpoints: { collection: string; spoolAttempt: number }[]): Promise<void> {
+    const kept = new Set(
+      checkpoints.flatMap(({ collection, spoolAttempt }) =>
+        (['items', 'media', 'errors'] as const).map((kind) => basename(this.spool(collection, kind, spoolAttempt).path)),
+      ),
+    );
+    const dir = this.storage.workDir(this.exportId);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    await Promise.all(names.filter((name) => name.endsWith('.ndjson') && !kept.has(name)).map((name) => rm(join(dir, name), { force: true })));
   }
 
   mediaDir(collection: string): string {

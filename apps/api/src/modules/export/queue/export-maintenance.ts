@@ -1,16 +1,23 @@
 import { rm } from 'node:fs/promises';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ExportJobRepository } from '../export-job.repository';
+import { ExportStorage } from '../export-storage';
 import { ExportQueue } from './export-queue';
+import { MaintenanceLease } from './maintenance-lease';
 
 const RECONCILE_EVERY_MS = 60_000;
 const CLEANUP_EVERY_MS = 60 * 60_000;
+const SWEEP_EVERY_MS = 10 * 60_000;
+/** The retention cleanup's lease: one instance of the deployment runs it per period. */
+const RETENTION_LEASE = 'export-retention';
 
 /**
  * PostgreSQL is the truth about exports; the queue can lose jobs (Redis restarted empty, an enqueue
  * that failed while Redis was down). The reconciler re-adds the job of every queued or processing
- * export that has none, under the export's id so it is never added twice. The cleanup deletes
- * archives past their retention. Both are idempotent, so every instance may run them.
+ * export that has none, under the export's id so it is never added twice. The sweep removes work
+ * folders and half-written archives no unfinished export owns (a crash, a failed cleanup); it looks
+ * at this instance's STORAGE_DIR, so every instance runs it, at boot and then periodically. The
+ * retention cleanup deletes archives past their retention, once per period for the whole deployment.
  */
 @Injectable()
 export class ExportMaintenance implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,6 +27,8 @@ export class ExportMaintenance implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly jobs: ExportJobRepository,
     private readonly queue: ExportQueue,
+    private readonly storage: ExportStorage,
+    private readonly lease: MaintenanceLease,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -29,7 +38,8 @@ export class ExportMaintenance implements OnApplicationBootstrap, OnApplicationS
       this.timers.push(setInterval(run, ms).unref());
     };
     every(RECONCILE_EVERY_MS, () => this.reconcile());
-    every(CLEANUP_EVERY_MS, () => this.removeExpired());
+    every(SWEEP_EVERY_MS, () => this.sweepOrphans());
+    every(CLEANUP_EVERY_MS, () => this.retention());
   }
 
   onApplicationShutdown(): void {
@@ -45,6 +55,29 @@ export class ExportMaintenance implements OnApplicationBootstrap, OnApplicationS
     }
     if (added > 0) this.logger.log(`Re-enqueued ${added} export(s) the queue had lost`);
     return added;
+  }
+
+  /**
+   * Removes the scratch files of exports that are not queued or processing any more (or never were).
+   * The disk is listed before the database is asked, so an export started in between is never taken
+   * for an orphan. Returns the ids swept.
+   */
+  async sweepOrphans(): Promise<string[]> {
+    const onDisk = await this.storage.exportIdsOnDisk();
+    if (onDisk.length === 0) return [];
+    const live = new Set((await this.jobs.unfinished()).map((row) => row.id));
+    const orphans = onDisk.filter((id) => !live.has(id));
+    for (const id of orphans) await this.storage.removeScratch(id);
+    if (orphans.length > 0) this.logger.log(`Removed the scratch files of ${orphans.length} export(s) no worker runs any more`);
+    return orphans;
+  }
+
+  /** The retention cleanup when this instance holds the period's lease; null when another one does. */
+  async retention(): Promise<number | null> {
+    if (!(await this.lease.claim(RETENTION_LEASE, CLEANUP_EVERY_MS - 60_000))) return null;
+    const removed = await this.removeExpired();
+    if (removed > 0) this.logger.log(`Retention: deleted ${removed} expired archive(s)`);
+    return removed;
   }
 
   /** Deletes archives past `expires_at`; the row stays, so the history and stats keep it. */

@@ -12,6 +12,9 @@ import {
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
+import { ShutdownState } from '../../../common/shutdown-state';
+import { isStorageFull } from '../../../common/storage-full';
+import { DEPENDENCY_RETRY_AFTER_SECONDS, isUnreachableDependency } from '../../../common/unreachable-dependency';
 import { ConnectedPlatform, PlatformAccess } from '../../platforms';
 import type { ExportJob } from '../export-job.entity';
 import { ExportJobRepository, StaleAttemptError } from '../export-job.repository';
@@ -25,6 +28,9 @@ import { shortfallWarnings } from '../pipeline/shortfall';
 import { buildArchive } from '../writers/archive-builder';
 import { EXPORT_QUEUE, ExportJobData } from './export-queue';
 import { ExportStopped, RunningExports } from './running-exports';
+
+/** How often an export parked on a full disk looks for space again. */
+const STORAGE_RECHECK_MS = 10_000;
 
 /**
  * The worker: runs one export from its checkpoints to a finished archive. Every write it makes is
@@ -48,6 +54,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     private readonly events: ExportEventBus,
     private readonly running: RunningExports,
     private readonly media: MediaFetcher,
+    private readonly shutdown: ShutdownState,
   ) {
     super();
   }
@@ -62,9 +69,23 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     this.logger.warn(`Export queue worker: ${error.message}`);
   }
 
-  /** Running pages finish and checkpoint; their jobs go back to the queue for the next worker. */
-  beforeApplicationShutdown(): void {
-    this.running.stopAllAfterPage('shutdown');
+  /**
+   * The drain, while HTTP still answers (health says 503 "shutting down"): the worker takes no new
+   * job, each running export finishes the page in flight, checkpoints it and hands its job back to
+   * the queue without spending an attempt. Pages still running after half of SHUTDOWN_TIMEOUT_MS
+   * are cut (their work since the last checkpoint is fetched again by the next worker); the rest of
+   * the budget is left for closing the database, the queue and the sockets.
+   */
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.shutdown.begin();
+    const graceMs = Math.floor(this.config.shutdownTimeoutMs / 2);
+    this.logger.log(`Shutdown (${signal ?? 'close'}): taking no new exports; ${this.running.count} running export(s) stop after their current page`);
+    // Not awaited: pausing waits for nothing once told so, but a cut Redis connection can hold its promise.
+    void this.worker.pause(true).catch((error: Error) => this.logger.warn(`Pausing the export worker failed: ${error.message}`));
+    this.running.stopAllAfterPage('shutdown', graceMs);
+    await this.running.idle(graceMs + Math.floor(this.config.shutdownTimeoutMs / 5));
+    if (this.running.count > 0) this.logger.warn(`Shutdown: ${this.running.count} export(s) did not hand their job back in time; another worker takes them over once their lock expires`);
+    else this.logger.log('Shutdown: every running export checkpointed and went back to the queue');
   }
 
   /**
@@ -73,15 +94,26 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
    * checkpointed and handed their jobs back, so the worker is closed without that wait.
    */
   async onApplicationShutdown(): Promise<void> {
-    await this.running.idle();
     await this.worker.close(true);
+    this.logger.log('Shutdown: export worker closed');
   }
 
   async process(job: Job<ExportJobData>, token?: string): Promise<void> {
     const { exportId } = job.data;
-    const activated = await this.jobs.activate(exportId);
+    // A fetch that was already waiting when the drain began can still deliver a job: it goes back untouched.
+    if (this.shutdown.draining) {
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
+    const activated = await this.jobs.activate(exportId).catch(async (error: unknown) => {
+      if (isUnreachableDependency(error)) await this.awaitDatabase(job, token, exportId, undefined, error);
+      throw error;
+    });
     if (!activated) return; // cancelled while queued, or already finished
     const { job: row, waited } = activated;
+    if (waited === 'storage_full' && !(await this.storage.hasRoomForExport())) {
+      await this.park(job, token, row, 'storage_full', new Date(Date.now() + STORAGE_RECHECK_MS));
+    }
     const signal = this.running.start(exportId);
     if (waited) this.resumed(row, waited);
     else this.logger.log(`Export ${row.id} of user ${row.userId} started (${row.platform}, attempt ${row.attempt})`);
@@ -108,10 +140,13 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
   /** Collects and writes the archive; returns the warnings the export completed with. */
   private async run(row: ExportJob, connection: ConnectedPlatform, signal: AbortSignal, progress: ProgressThrottle): Promise<string[]> {
     let waiting: WaitReason | null = null;
-    const context = connection.callContext(signal, (wait) => {
-      waiting = wait.cause;
-      void this.recordWait(row, wait.cause, wait.resumeAt);
-    });
+    const context = {
+      ...connection.callContext(signal, (wait) => {
+        waiting = wait.cause;
+        void this.recordWait(row, wait.cause, wait.resumeAt);
+      }),
+      logLabel: `export ${row.id}`,
+    };
     const account = row.account ?? (await this.describeAccount(row, connection, context));
     const folder = this.storage.workFolder(row.id);
     const plans = plannedCollections(connection.adapter, row.options);
@@ -199,6 +234,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     error: unknown,
   ): Promise<void> {
     const stopped = error instanceof ExportStopped ? error : undefined;
+    if (isUnreachableDependency(error)) await this.awaitDatabase(job, token, row.id, row.userId, error);
     if (error instanceof StaleAttemptError || stopped?.reason === 'cancelled') {
       await this.settleStopped(row);
       return;
@@ -208,6 +244,12 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     }
     if (error instanceof RateLimitedError) await this.park(job, token, row, error.waitCause, error.resumeAt);
     if (error instanceof QuotaExceededError) await this.park(job, token, row, 'quota_exceeded', error.resetsAt);
+    if (isStorageFull(error)) {
+      // What this attempt wrote past its checkpoints is cut back when it resumes; its copies go now.
+      await this.storage.workFolder(row.id).prune(await this.jobs.loadCheckpoints(row.id));
+      await this.storage.removeArchiveParts(row.id);
+      await this.park(job, token, row, 'storage_full', new Date(Date.now() + STORAGE_RECHECK_MS));
+    }
     if (error instanceof CredentialsRejectedError) {
       if (connection) await this.platforms.markNeedsReconnect(connection, error.message);
       await this.fail(row, ErrorCode.PLATFORM_NOT_CONNECTED, `${row.platform} no longer accepts the connection; reconnect it and start again`);
@@ -241,6 +283,22 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
   private async park(job: Job<ExportJobData>, token: string | undefined, row: ExportJob, reason: WaitReason, until: Date): Promise<never> {
     await this.recordWait(row, reason, until);
     await job.moveToDelayed(Math.max(until.getTime(), Date.now()), token);
+    throw new DelayedError();
+  }
+
+  /**
+   * The database (or the queue) is out of reach: not the export's fault, so no attempt is spent. The
+   * job goes back to the queue for a short while; its status cannot record the wait, as the database
+   * is what is missing. Should the queue be out of reach too, the failure stands and BullMQ retries.
+   */
+  private async awaitDatabase(job: Job<ExportJobData>, token: string | undefined, exportId: string, userId: string | undefined, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    const moved = await job.moveToDelayed(Date.now() + DEPENDENCY_RETRY_AFTER_SECONDS * 1000, token).then(
+      () => true,
+      () => false,
+    );
+    if (!moved) return;
+    this.logger.warn(`Export ${exportId}${userId ? ` of user ${userId}` : ''} waits ${DEPENDENCY_RETRY_AFTER_SECONDS} s for the database (${message})`);
     throw new DelayedError();
   }
 

@@ -10,9 +10,6 @@ export class ExportStopped extends Error {
   }
 }
 
-/** A shutdown waits this long for running pages to finish before it cuts their platform calls. */
-const SHUTDOWN_GRACE_MS = 15_000;
-
 interface Running {
   controller: AbortController;
   stopAfterPage?: StopReason;
@@ -47,14 +44,19 @@ export class RunningExports {
     if (reason) throw new ExportStopped(reason);
   }
 
-  stopAllAfterPage(reason: StopReason): void {
+  get count(): number {
+    return this.running.size;
+  }
+
+  /** Every running export stops after its page in flight; what still runs after `graceMs` is cut. */
+  stopAllAfterPage(reason: StopReason, graceMs: number): void {
     for (const running of this.running.values()) running.stopAfterPage = reason;
     const runningNow = [...this.running.values()];
-    setTimeout(() => runningNow.forEach((running) => running.controller.abort(new ExportStopped(reason))), SHUTDOWN_GRACE_MS).unref();
+    setTimeout(() => runningNow.forEach((running) => running.controller.abort(new ExportStopped(reason))), graceMs).unref();
   }
 
   /** Resolves once nothing runs here any more, or after `timeoutMs`. */
-  async idle(timeoutMs = SHUTDOWN_GRACE_MS + 1_000): Promise<void> {
+  async idle(timeoutMs: number): Promise<void> {
     for (let waited = 0; this.running.size > 0 && waited < timeoutMs; waited += 50) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
