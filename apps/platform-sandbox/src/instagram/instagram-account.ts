@@ -1,5 +1,5 @@
 import { Rng, hash32 } from '../core/prng';
-import { Account, AccountError, count, parseTime } from '../synthetic/account';
+import { Account, AccountError, count, parseTime, type PersonSpec } from '../synthetic/account';
 import { commentText, title as makeTitle } from '../synthetic/text';
 
 /** How a session ends mid-export, as the site shows it to a logged-in browser whose cookies went stale. */
@@ -116,7 +116,7 @@ export class InstagramAccount {
 
   /** Whether the session has outlived its configured end. */
   get sessionEnded(): boolean {
-    return this.sessionEndsAfter !== null && this.served >= this.sessionEndsAfter;
+    return this.sessionEndsAfter !== null && this.served > this.sessionEndsAfter;
   }
 
   /** Post `index` (0 = newest): every fifth a carousel, every fifth plus three a reel, every seventh a plain video. */
@@ -188,7 +188,7 @@ export class InstagramAccount {
 export const instagramOf = (account: Account): InstagramAccount => account.facet('instagram', (a) => new InstagramAccount(a));
 
 /** The cookies a browser logged in as this account holds, for tests and demos that "copy them from the browser". */
-export function instagramLogin(spec: { key: string } & Record<string, unknown>): { sessionid: string; ds_user_id: string; username: string } {
+export function instagramLogin(spec: PersonSpec): { sessionid: string; ds_user_id: string; username: string } {
   const ig = new InstagramAccount(new Account(spec));
   return { sessionid: ig.sessionId, ds_user_id: ig.userPk, username: ig.username };
 }

@@ -1,7 +1,6 @@
 import { bytesReply, type Reply } from '../http/reply';
 import { avatarPng, thumbnailJpeg, videoMp4 } from '../media/images';
 import type { Route } from '../server/call';
-import { IG_MEDIA_PREFIX } from './objects';
 
 const CACHE = { 'cache-control': 'max-age=1209600, no-transform' };
 const notFound = (): Reply => ({ status: 404, headers: { 'content-type': 'text/plain' }, body: { type: 'text', value: 'Not Found' } });
@@ -34,4 +33,3 @@ export const INSTAGRAM_MEDIA_ROUTES: Route[] = [
   },
 ];
 
-export { IG_MEDIA_PREFIX };

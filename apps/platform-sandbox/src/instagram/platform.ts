@@ -4,7 +4,7 @@ import { INSTAGRAM_MEDIA_ROUTES } from './media-routes';
 import { IG_MEDIA_PREFIX } from './objects';
 import { INSTAGRAM_PAGE_ROUTES } from './pages';
 import { INSTAGRAM_API_ROUTES } from './routes';
-import { IG_PREFIX, igFail } from './session';
+import { IG_PREFIX } from './session';
 import { plainJsonReply } from '../http/reply';
 
 /**
