@@ -34,7 +34,16 @@ interface Lane {
   tail: Promise<void>;
   lastAt?: number;
   throttled: number;
+  /** When the requests of the sliding window were sent, oldest first. */
+  sent: number[];
 }
+
+/**
+ * The sliding window instaloader's RateController found by experiment: 200 requests per 11 minutes per
+ * query type. Kept over all of an account's requests together, which is stricter; at the default pauses
+ * it is never reached, but shorter configured pauses are held to it.
+ */
+export const INSTAGRAM_WINDOW = { requests: 200, ms: 660_000 };
 
 /**
  * The site as its own web app calls it, from inside the connection's Chromium page: the same cookies,
@@ -132,7 +141,7 @@ export class InstagramWeb {
   private lane(connectionId: string): Lane {
     let lane = this.lanes.get(connectionId);
     if (!lane) {
-      lane = { tail: Promise.resolve(), throttled: 0 };
+      lane = { tail: Promise.resolve(), throttled: 0, sent: [] };
       this.lanes.set(connectionId, lane);
     }
     return lane;
@@ -184,11 +193,20 @@ export class InstagramWeb {
   }
 
   private async pause(ctx: PlatformCallContext, lane: Lane): Promise<void> {
-    if (lane.lastAt === undefined) return;
-    const { minDelayMs, maxDelayMs } = this.options;
-    const delay = minDelayMs + Math.floor(Math.random() * (maxDelayMs - minDelayMs + 1));
-    const waitMs = lane.lastAt + delay - Date.now();
-    if (waitMs > 0) await abortableSleep(waitMs, ctx.signal);
+    const now = Date.now();
+    while (lane.sent.length > 0 && lane.sent[0] <= now - INSTAGRAM_WINDOW.ms) lane.sent.shift();
+    if (lane.sent.length >= INSTAGRAM_WINDOW.requests) {
+      const waitMs = lane.sent[0] + INSTAGRAM_WINDOW.ms - now;
+      ctx.onWait?.({ operation: 'pacing', cause: 'rate_limited', reason: `${INSTAGRAM_WINDOW.requests} requests in ${INSTAGRAM_WINDOW.ms / 60_000} minutes, the most Instagram tolerates`, waitMs, resumeAt: new Date(now + waitMs) });
+      await abortableSleep(waitMs, ctx.signal);
+    }
+    if (lane.lastAt !== undefined) {
+      const { minDelayMs, maxDelayMs } = this.options;
+      const delay = minDelayMs + Math.floor(Math.random() * (maxDelayMs - minDelayMs + 1));
+      const waitMs = lane.lastAt + delay - Date.now();
+      if (waitMs > 0) await abortableSleep(waitMs, ctx.signal);
+    }
+    lane.sent.push(Date.now());
   }
 
   /** The home page, as the app opens it: a login or challenge page instead means the session is over. */
