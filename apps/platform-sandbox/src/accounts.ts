@@ -1,4 +1,5 @@
 import type { FacebookAccountSpec } from './facebook/facebook-account';
+import type { InstagramAccountSpec } from './instagram/instagram-account';
 import type { PersonSpec } from './synthetic/account';
 import type { XAccountSpec } from './twitter/twitter-account';
 import type { YouTubeAccountSpec } from './youtube/youtube-account';
@@ -7,7 +8,7 @@ import type { YouTubeAccountSpec } from './youtube/youtube-account';
  * An account as tests and the admin API describe it: the person, and each platform's part (a new
  * platform adds its own spec type here).
  */
-export type AccountSpec = PersonSpec & YouTubeAccountSpec & FacebookAccountSpec & { twitter?: XAccountSpec };
+export type AccountSpec = PersonSpec & YouTubeAccountSpec & FacebookAccountSpec & { twitter?: XAccountSpec; instagram?: InstagramAccountSpec };
 
 /** The accounts a sandbox starts with when none are configured. */
 export const DEFAULT_ACCOUNTS: AccountSpec[] = [

@@ -11,3 +11,4 @@ export type { FaultKind, FaultMatch, FaultRule, FaultSpec, LatencySpec } from '.
 export type { LogEntry } from './state/request-log';
 export type { QuotaStatus } from './state/quota';
 export { SCOPE } from './google/scopes';
+export { instagramLogin } from './instagram/instagram-account';

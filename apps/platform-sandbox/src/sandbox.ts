@@ -25,6 +25,8 @@ export interface SandboxEnv {
   TWITTER_TOKEN_URL: string;
   TWITTER_CLIENT_ID: string;
   TWITTER_CLIENT_SECRET: string;
+  /** The Instagram website stand-in (its web API under `/api/v1/`). */
+  INSTAGRAM_WEB_URL: string;
   /**
    * Media (thumbnails, video files) come from the sandbox itself: its `host:port`, since a
    * MEDIA_ALLOWED_HOSTS entry without a port allows only the scheme's default port.
@@ -61,6 +63,7 @@ export function sandboxEnv(url: string, admin: SandboxAdmin): SandboxEnv {
     TWITTER_TOKEN_URL: `${url}/2/oauth2/token`,
     TWITTER_CLIENT_ID: client?.clientId ?? '',
     TWITTER_CLIENT_SECRET: client?.clientSecret ?? '',
+    INSTAGRAM_WEB_URL: `${url}/instagram`,
     MEDIA_ALLOWED_HOSTS: new URL(url).host,
   };
 }

@@ -1,9 +1,9 @@
 /**
  * The platforms this build can serve. A name is listed here only once its adapter exists: the adapter
  * registry refuses to boot when a listed platform has no adapter (or two), so the API never accepts a
- * platform it cannot serve. Facebook, Twitter/X and Instagram join this list together with their adapters.
+ * platform it cannot serve.
  */
-export const PLATFORM_NAMES = ['youtube', 'facebook', 'twitter'] as const;
+export const PLATFORM_NAMES = ['youtube', 'facebook', 'twitter', 'instagram'] as const;
 
 export type PlatformName = (typeof PLATFORM_NAMES)[number];
 

@@ -66,6 +66,8 @@ export type CredentialsRejection =
   | 'insufficient_scope'
   /** The token was issued to another OAuth client, so it is not this app's to use. */
   | 'foreign_client'
+  /** The browser session the cookies belong to is over (logged out, challenged, checkpointed): new cookies are needed. */
+  | 'session_ended'
   /** The stored credentials are of a kind this platform does not take (cookies for an OAuth platform). */
   | 'wrong_kind'
   /** The stored copy cannot be decrypted (altered at rest, or sealed with a key no longer configured). */
@@ -78,7 +80,8 @@ export class CredentialsRejectedError extends PlatformError {
   constructor(
     platform: string,
     readonly reason: CredentialsRejection,
-    detail?: string,
+    /** What the platform said, for the user: why, and what to do. */
+    readonly detail?: string,
   ) {
     super(platform, `${platform} rejected the connection's credentials (${reason})${detail ? `: ${detail}` : ''}`);
   }

@@ -199,7 +199,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Stores the platform's tokens after checking them with the platform. Connecting again replaces them. */
+        /**
+         * Stores the platform's tokens (or, on Instagram, the browser session's cookies) after checking them
+         *     with the platform. Connecting again replaces them. Platforms whose connection carries a risk for the
+         *     account answer with `data.warnings`.
+         */
         post: operations["connectPlatform"];
         delete?: never;
         options?: never;
@@ -426,12 +430,12 @@ export interface components {
         };
         HealthServices: {
             /** @enum {string} */
-            database: "connected" | "disconnected";
+            database: "disconnected" | "connected";
             /**
              * @description `not configured` in embedded mode, where nothing uses Redis.
              * @enum {string}
              */
-            redis: "connected" | "disconnected" | "not configured";
+            redis: "disconnected" | "connected" | "not configured";
             /**
              * @description `available` when STORAGE_DIR is writable and has at least 1 GiB free.
              * @enum {string}
@@ -519,7 +523,7 @@ export interface components {
         };
         PlatformView: {
             /** @enum {string} */
-            name: "youtube" | "facebook" | "twitter";
+            name: "youtube" | "facebook" | "twitter" | "instagram";
             displayName: string;
             /** @enum {string} */
             authType: "oauth" | "cookies" | "archive";
@@ -528,9 +532,25 @@ export interface components {
                 [key: string]: boolean;
             };
         };
+        ConnectPlatformView: {
+            /** @description What connecting this way can cost the account, and what Star Export does about it. */
+            warnings: string[];
+        };
         ConnectPlatformDto: {
-            /** @description The platform's access token. */
-            accessToken: string;
+            /**
+             * @description Platforms connected with browser cookies (Instagram): the session copied from a logged-in browser,
+             *     as a `Cookie` header string, Netscape cookies.txt text, or the JSON array cookie extensions export
+             *     (as an array or its text). `sessionid` is required; never a password.
+             * @example sessionid=12345%3AAbCdEf%3A27; csrftoken=q1w2e3; ds_user_id=12345
+             */
+            cookies?: string | {
+                [key: string]: unknown;
+            }[];
+            /**
+             * @description The platform's access token. On a platform connected with browser cookies (Instagram), the session
+             *     instead: the `sessionid` value or any form `cookies` takes.
+             */
+            accessToken?: string;
             /** @description The platform's refresh token, where it issues one; without it the connection ends when the access token expires. */
             refreshToken?: string;
         };
@@ -572,14 +592,14 @@ export interface components {
         };
         OAuthConnectedView: {
             /** @enum {string} */
-            platform: "youtube" | "facebook" | "twitter";
+            platform: "youtube" | "facebook" | "twitter" | "instagram";
             connected: boolean;
         };
         StartedExportView: {
             /** Format: uuid */
             jobId: string;
             /** @enum {string} */
-            platform: "youtube" | "facebook" | "twitter";
+            platform: "youtube" | "facebook" | "twitter" | "instagram";
             /** Format: date-time */
             createdAt: string;
             /** @enum {string} */
@@ -588,7 +608,7 @@ export interface components {
             format: "json" | "csv" | "html";
         };
         /** @enum {string} */
-        PlatformName: "youtube" | "facebook" | "twitter";
+        PlatformName: "youtube" | "facebook" | "twitter" | "instagram";
         DateRangeDto: {
             /** @description First day to include, `YYYY-MM-DD` (UTC), from 2004-01-01. */
             start: string;
@@ -619,7 +639,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            platform: "youtube" | "facebook" | "twitter";
+            platform: "youtube" | "facebook" | "twitter" | "instagram";
             progress: number;
             totalItems: number | null;
             /** Format: date-time */
@@ -665,7 +685,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            platform: "youtube" | "facebook" | "twitter";
+            platform: "youtube" | "facebook" | "twitter" | "instagram";
             /** @description 0 to 100. */
             progress: number;
             /** @description Known or estimated; null until the platform says. */
@@ -1306,7 +1326,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Success */
+            /** @description Connected; `data.warnings` only on platforms connected with browser cookies */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1316,10 +1336,11 @@ export interface operations {
                         /** @enum {boolean} */
                         success: true;
                         message?: string;
+                        data?: components["schemas"]["ConnectPlatformView"];
                     };
                 };
             };
-            /** @description Missing or malformed tokens */
+            /** @description Missing or malformed tokens or cookies */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1346,7 +1367,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description The platform rejected the tokens */
+            /** @description The platform rejected the tokens or the session */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -3,7 +3,7 @@ import type { AccountInfo } from './account-info';
 import type { PlatformCallContext } from './call-context';
 import type { CollectionPlan, Cursor, Page } from './collection';
 import type { CollectionViews } from './collection-view';
-import type { OAuthTokens } from './credentials';
+import type { OAuthTokens, SessionCookies } from './credentials';
 import type { OAuthConnectCapability } from './oauth-connect';
 
 /** What an export with given options is expected to cost, from the platform's own counts. */
@@ -33,6 +33,15 @@ export abstract class PlatformAdapter {
    * Declared only, so that nothing here shadows an adapter that provides it as a getter.
    */
   declare readonly oauth?: OAuthConnectCapability;
+
+  /** What the user must know before relying on this connection (account risks), shown in the connect answer. */
+  readonly connectWarnings?: readonly string[];
+
+  /**
+   * Cookie platforms: reads the browser session a user pasted into the connect request (whatever forms
+   * the platform accepts) into SessionCookies. Throws an Error whose message tells the user what is wrong.
+   */
+  parseSession?(input: unknown): SessionCookies;
 
   /**
    * Checks the credentials against the platform and says whose they are. Used on connect and at the start

@@ -10,6 +10,7 @@ import { MediaFetcher } from '../media/media-fetcher';
 import type { PlatformSettings } from '../settings/settings-reader';
 import { KNOWN_PLATFORMS, PLATFORM_ADAPTERS } from '../platform-adapters.tokens';
 import { FacebookAdapter } from '../facebook/facebook.adapter';
+import { InstagramAdapter } from '../instagram/instagram.adapter';
 import { TwitterAdapter } from '../twitter/twitter.adapter';
 import { YouTubeAdapter } from '../youtube/youtube.adapter';
 import { AdapterRegistryError, PlatformAdapterRegistry } from './platform-adapter.registry';
@@ -93,10 +94,11 @@ describe('PlatformAdaptersModule', () => {
   it('boots with an adapter registered for every known platform', async () => {
     const app = await Test.createTestingModule({ imports: [PlatformAdaptersModule.forRoot(OPTIONS)] }).compile();
     const registry = app.get(PlatformAdapterRegistry);
-    expect(registry.list().map((adapter) => adapter.descriptor.name)).toEqual(['youtube', 'facebook', 'twitter']);
+    expect(registry.list().map((adapter) => adapter.descriptor.name)).toEqual(['youtube', 'facebook', 'twitter', 'instagram']);
     expect(registry.get('youtube')).toBeInstanceOf(YouTubeAdapter);
     expect(registry.get('facebook')).toBeInstanceOf(FacebookAdapter);
     expect(registry.get('twitter')).toBeInstanceOf(TwitterAdapter);
+    expect(registry.get('instagram')).toBeInstanceOf(InstagramAdapter);
     await app.close();
   });
 

@@ -22,6 +22,8 @@ interface EnvelopeOptions {
   isArray?: boolean;
   /** Fields of `data` the envelope repeats at its top level (see ECHOED_FIELDS). */
   echo?: string[];
+  /** `data` is sent only sometimes (the connect answer carries warnings on some platforms only). */
+  optionalData?: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export function ApiEnvelope(model: Type<unknown> | null, options: EnvelopeOption
     ApiResponse({
       status: options.status ?? 200,
       description: options.description ?? 'Success',
-      schema: { type: 'object', required: model ? ['success', 'data', ...echo] : ['success'], properties },
+      schema: { type: 'object', required: model && !options.optionalData ? ['success', 'data', ...echo] : ['success', ...echo], properties },
     }),
   );
 }

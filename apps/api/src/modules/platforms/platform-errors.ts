@@ -15,6 +15,8 @@ export const platformNotFound = (platform: string): ApiError =>
 /** What a client is told when a platform call made on its behalf fails. */
 export function apiErrorFromPlatform(error: unknown): unknown {
   if (error instanceof CredentialsRejectedError) {
+    // A browser session has no reason codes to show; the adapter's own sentence says what to do.
+    if (error.reason === 'session_ended') return new ApiError(422, ErrorCode.PLATFORM_TOKEN_REJECTED, `The platform rejected the session: ${error.detail ?? error.reason}`);
     return new ApiError(422, ErrorCode.PLATFORM_TOKEN_REJECTED, `The platform rejected the tokens: ${error.reason}`);
   }
   if (error instanceof AccountUnavailableError) {

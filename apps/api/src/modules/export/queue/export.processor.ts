@@ -252,7 +252,11 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     }
     if (error instanceof CredentialsRejectedError) {
       if (connection) await this.platforms.markNeedsReconnect(connection, error.message);
-      await this.fail(row, ErrorCode.PLATFORM_NOT_CONNECTED, `${row.platform} no longer accepts the connection; reconnect it and start again`);
+      const message =
+        error.reason === 'session_ended'
+          ? `${row.platform} ended the browser session: ${error.detail ?? 'logged out'}, and start the export again`
+          : `${row.platform} no longer accepts the connection; reconnect it and start again`;
+      await this.fail(row, ErrorCode.PLATFORM_NOT_CONNECTED, message);
       throw new UnrecoverableError(error.message);
     }
     if (error instanceof PlatformError && error.code === ErrorCode.PLATFORM_NOT_CONNECTED) {

@@ -50,3 +50,9 @@ export class OAuthConnectedView {
   @ApiPlatform() platform: string;
   connected: boolean;
 }
+
+/** The connect answer's data, on platforms whose connection carries risks the user must know (Instagram). */
+export class ConnectPlatformView {
+  /** What connecting this way can cost the account, and what Star Export does about it. */
+  warnings: string[];
+}

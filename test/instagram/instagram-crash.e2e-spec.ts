@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { InstagramBrowser } from '@app/platform-adapters';
+import { startSandbox } from '../../apps/platform-sandbox/src';
+import type { AccountSpec, RunningSandbox } from '../../apps/platform-sandbox/src';
+import { withArchive } from '../support/archive';
+import { completed, finished, startExport, waitFor } from '../support/export-client';
+import { duplicates, sorted } from '../support/ids';
+import { sleep } from '../support/pacing';
+import { serialiseServerMode } from '../support/server-mode';
+import { ServiceProcess } from '../support/service-process';
+import { createScratchDatabase, flushRedis, serverMode, startTestApp, tempDir } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
+import { connectInstagram, instagramEnv, instagramIds, siteRequests } from './instagram-support';
+
+const root = join(__dirname, '../..');
+
+/** A feed page as the site was asked for it: the path and its `max_id`. */
+const pageKey = (entry: { path: string; query: Record<string, string> }): string => `${entry.path}?max_id=${entry.query.max_id ?? ''}`;
+
+/**
+ * An Instagram export outlives what can kill it: the worker process (a new one resumes from the
+ * checkpointed site cursor, asking again for at most the page in flight) and the Chromium it drives (a
+ * new browser is started and the export goes on).
+ */
+describe('Instagram export after a crash', () => {
+  let sandbox: RunningSandbox;
+  let release: () => void;
+  const big: AccountSpec = { key: 'big', hostileText: false, instagram: { posts: 120, saved: 0, stories: 0, highlights: 0 } };
+  let expected: Awaited<ReturnType<typeof instagramIds>>;
+
+  beforeAll(async () => {
+    release = await serialiseServerMode();
+    sandbox = await startSandbox({ port: 0, accounts: [big] });
+    expected = await instagramIds(sandbox, big);
+  }, 120_000);
+
+  afterAll(async () => {
+    await sandbox?.close();
+    release?.();
+  });
+
+  it('survives Chromium dying mid-export: a new browser is started and every post arrives once', async () => {
+    const t: TestApp = await startTestApp(instagramEnv(sandbox));
+    try {
+      const user = await connectInstagram(t, big);
+      const since = sandbox.admin.log().lastSeq;
+      sandbox.admin.addLatency({ ms: 300, match: { path: '/instagram/api/v1/feed/user/*' } });
+      const id = await startExport(t, user, { format: 'json', options: { collections: ['posts'] } });
+      const browser = t.app.get(InstagramBrowser);
+      while (siteRequests(sandbox, 'big', since).filter((entry) => entry.api === 'instagram.feed.user').length < 3) await sleep(100);
+      (await browser.process())?.kill('SIGKILL');
+      const done = await completed(t, user, id, 120_000);
+      expect(done.status).toBe('completed');
+      await withArchive(t, user, id, (archive) => {
+        const ids = archive.json<{ id: string }[]>('posts.json').map((post) => post.id);
+        expect(duplicates(ids)).toEqual([]);
+        expect(sorted(ids)).toEqual(sorted(expected.posts));
+      });
+      // The new browser opened the site again before going on.
+      expect(siteRequests(sandbox, 'big', since).filter((entry) => entry.api === 'instagram.page.home').length).toBeGreaterThanOrEqual(2);
+    } finally {
+      sandbox.admin.clearLatency();
+      await t.close();
+    }
+  }, 180_000);
+
+  it('resumes after the worker is killed, asking again for at most the page in flight', async () => {
+    execFileSync(process.execPath, [join(root, 'scripts/build-if-needed.js')], { cwd: root, stdio: 'ignore' });
+    const dataDir = tempDir('se-ig-crash-');
+    const scratch = serverMode() ? await createScratchDatabase() : undefined;
+    if (scratch && process.env.REDIS_URL) await flushRedis(process.env.REDIS_URL);
+    const processes: ServiceProcess[] = [];
+    const start = async (role: string, port?: number): Promise<ServiceProcess> => {
+      const env: NodeJS.ProcessEnv = { ...instagramEnv(sandbox), DATA_DIR: dataDir, ...(scratch ? { DATABASE_URL: scratch.url, REDIS_URL: process.env.REDIS_URL } : {}) };
+      const service = await ServiceProcess.start({ ...env, APP_ROLE: role }, port);
+      processes.push(service);
+      return service;
+    };
+    try {
+      let api = await start(scratch ? 'api' : 'all');
+      let worker = scratch ? await start('worker') : api;
+      const user = await connectInstagram(api, big);
+      const since = sandbox.admin.log().lastSeq;
+      sandbox.admin.addLatency({ ms: 400, match: { path: '/instagram/api/v1/feed/user/*' } });
+      const id = await startExport(api, user, { format: 'json', options: { collections: ['posts'] } });
+      const state = await waitFor(api, user, id, (current) => finished(current) || current.processedItems >= 30, { timeoutMs: 120_000 });
+      await worker.kill('SIGKILL');
+      expect(state.status).toBe('processing');
+      sandbox.admin.clearLatency();
+      worker = await start(scratch ? 'worker' : 'all', scratch ? undefined : api.port);
+      if (!scratch) api = worker;
+      const done = await completed(api, user, id, 120_000).catch((error: Error) => {
+        throw new Error(`${error.message}\n--- the new worker's output ---\n${worker.log}`);
+      });
+      expect(done).toMatchObject({ status: 'completed', processedItems: expected.posts.length });
+      await withArchive(api, user, id, (archive) => {
+        const ids = archive.json<{ id: string }[]>('posts.json').map((post) => post.id);
+        expect(duplicates(ids)).toEqual([]);
+        expect(sorted(ids)).toEqual(sorted(expected.posts));
+      });
+      const served = new Map<string, number>();
+      for (const entry of siteRequests(sandbox, 'big', since)) {
+        if (entry.status === 200 && entry.api === 'instagram.feed.user') served.set(pageKey(entry), (served.get(pageKey(entry)) ?? 0) + 1);
+      }
+      const again = [...served].filter(([, times]) => times > 1);
+      expect(again.length).toBeLessThanOrEqual(1);
+      expect(again.every(([, times]) => times === 2)).toBe(true);
+    } finally {
+      sandbox.admin.clearLatency();
+      for (const service of processes) await service.kill();
+      await scratch?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 400_000);
+});
