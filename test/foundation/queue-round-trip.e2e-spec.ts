@@ -61,14 +61,13 @@ describe(`Queue round trip (${serverMode() ? 'server' : 'embedded'} mode)`, () =
     await queue.add('double', { value: 21 }, { jobId: 'job-a' });
     // Re-adding the same id while the job exists must not run it twice.
     await queue.add('double', { value: 21 }, { jobId: 'job-a' });
-    let job: Job | undefined;
     // Polls for up to 30 s: on a loaded two-core machine pickup can be slow, and this is no timing test.
     for (let attempt = 0; attempt < 300; attempt += 1) {
       if ((await queue.getJobState('job-a')) === 'completed') break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     // Read the job only once it has completed: a copy read while it ran has no return value yet.
-    job = await queue.getJob('job-a');
+    const job: Job | undefined = await queue.getJob('job-a');
     expect(await job?.getState()).toBe('completed');
     expect(job?.returnvalue).toBe(42);
     expect(processed).toEqual(['job-a']);
