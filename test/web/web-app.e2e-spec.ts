@@ -169,16 +169,36 @@ describe('The web app in Chromium', () => {
 
   it('returns to sign-in with a message when the session ends mid-way, and stays there on reload', async () => {
     const { page, errors } = await openTab(chromium.browser);
-    await register(page, h.t.url);
-    const refreshToken = await page.evaluate("localStorage.getItem('star-export.refresh-token')");
-    expect(refreshToken).toBeTruthy();
-    // The session ends elsewhere (signed out on another device).
-    await request(h.t.url).post('/api/auth/logout').send({ refreshToken }).expect(200);
+    let email = '';
+    const signedOutElsewhere = async (): Promise<void> => {
+      const refreshToken = await page.evaluate("localStorage.getItem('star-export.refresh-token')");
+      expect(refreshToken).toBeTruthy();
+      await request(h.t.url).post('/api/auth/logout').send({ refreshToken }).expect(200);
+    };
+    const backAtSignIn = async (): Promise<void> => {
+      await heading(page, 'Sign in', '/signin');
+      expect(await textOf(page, '.notice')).toContain('Your session has ended');
+      expect(await page.evaluate("localStorage.getItem('star-export.refresh-token')")).toBeNull();
+    };
 
-    await click(page, 'Platforms', 'nav a');
-    await heading(page, 'Sign in', '/signin');
-    expect(await textOf(page, '.notice')).toContain('Your session has ended');
-    expect(await page.evaluate("localStorage.getItem('star-export.refresh-token')")).toBeNull();
+    // On the exports page the live socket is open: the server closes it when the session ends, and
+    // the app goes back to sign-in by itself, with nothing clicked.
+    email = await register(page, h.t.url);
+    await page.waitForFunction('document.querySelector(".stats") !== null');
+    await signedOutElsewhere();
+    await backAtSignIn();
+
+    // On a page without a socket (the platform catalogue is public), the next page's requests are
+    // refused and the app goes back to sign-in.
+    await fill(page, 'Email', email);
+    await fill(page, 'Password', PASSWORD);
+    await click(page, 'Sign in', 'form button');
+    await heading(page, 'Exports', '/exports');
+    await goTo(page, 'Platforms', 'Platforms');
+    await page.waitForSelector('[data-testid="connection-state"]');
+    await signedOutElsewhere();
+    await click(page, 'Exports', 'nav a');
+    await backAtSignIn();
 
     await page.reload();
     await heading(page, 'Sign in');
