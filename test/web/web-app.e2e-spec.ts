@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import type { Page } from 'puppeteer-core';
 import request from 'supertest';
 import type { Manifest } from '../support/archive';
@@ -115,6 +117,8 @@ describe('The web app in Chromium', () => {
 
     await goTo(page, 'New export', 'New export');
     await page.waitForSelector('input[name="collections"]');
+    await page.waitForSelector('[data-testid="budget"]');
+    expect(await textOf(page, '[data-testid="budget"]')).toMatch(/YouTube quota used: \d+ of \d+, resets/);
     await screenshots(page, 'new-export');
 
     // Slow answers from the platform, so the progress bar has time to be seen moving.
@@ -167,18 +171,78 @@ describe('The web app in Chromium', () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
-  it('returns to sign-in with a message when the session ends mid-way, and stays there on reload', async () => {
+  it('shows the wait reason and resume time while an export waits out the quota, its resumption, and a failure with what to do', async () => {
+    await freshAccount(h.sandbox, { key: 'waiter', videos: 137, playlistSizes: [], likes: 0, subscriptions: 0, maxThreadsPerVideo: 0 });
     const { page, errors } = await openTab(chromium.browser);
     await register(page, h.t.url);
-    const refreshToken = await page.evaluate("localStorage.getItem('star-export.refresh-token')");
-    expect(refreshToken).toBeTruthy();
-    // The session ends elsewhere (signed out on another device).
-    await request(h.t.url).post('/api/auth/logout').send({ refreshToken }).expect(200);
+    await goTo(page, 'Platforms', 'Platforms');
+    const tokens = h.sandbox.admin.issueTokens({ account: 'waiter' });
+    await pasteTokens(page, tokens.access_token, tokens.refresh_token);
+    await connectionState(page, 'Connected');
 
-    await click(page, 'Platforms', 'nav a');
-    await heading(page, 'Sign in', '/signin');
-    expect(await textOf(page, '.notice')).toContain('Your session has ended');
-    expect(await page.evaluate("localStorage.getItem('star-export.refresh-token')")).toBeNull();
+    // Four units left today: the second page of videos is refused, and the export parks until midnight Pacific.
+    h.sandbox.admin.setQuota({ account: 'waiter', remaining: 4 });
+    await startExport(page, ['videos']);
+    await page.waitForSelector('li.export [data-testid="wait-reason"]');
+    const wait = await textOf(page, 'li.export [data-testid="wait-reason"]');
+    expect(wait).toContain('Waiting for the platform’s quota to reset');
+    expect(wait).toMatch(/resumes by itself at \S/);
+    expect(await page.$('li.export[data-status="processing"] progress')).not.toBeNull();
+    await screenshots(page, 'exports-waiting');
+
+    // The night passes: the platform's day turns over and the parked export runs again.
+    const jobId = await page.$eval('li.export', (row) => row.getAttribute('data-job') ?? '');
+    try {
+      h.sandbox.admin.setClock({ toNextPacificMidnight: true, plusMs: 60_000 });
+      await (await h.t.app.get<Queue>(getQueueToken('exports')).getJob(jobId))?.promote();
+      await page.waitForSelector(`li.export[data-job="${jobId}"][data-status="completed"]`);
+    } finally {
+      h.sandbox.admin.resetClock();
+    }
+    expect(await page.$('[data-testid="wait-reason"]')).toBeNull();
+
+    // The platform withdraws the grant: the next export fails, and the row says why and what to do.
+    h.sandbox.admin.invalidateGrants({ account: 'waiter' });
+    await startExport(page, ['videos']);
+    await page.waitForSelector('li.export[data-status="failed"] [data-testid="failure"]');
+    const failure = await textOf(page, 'li.export[data-status="failed"] [data-testid="failure"]');
+    expect(failure).toMatch(/Platforms page/);
+    await screenshots(page, 'exports-failed');
+    expect(errors).toEqual([]);
+  }, 180_000);
+
+  it('returns to sign-in with a message when the session ends mid-way, and stays there on reload', async () => {
+    const { page, errors } = await openTab(chromium.browser);
+    let email = '';
+    const signedOutElsewhere = async (): Promise<void> => {
+      const refreshToken = await page.evaluate("localStorage.getItem('star-export.refresh-token')");
+      expect(refreshToken).toBeTruthy();
+      await request(h.t.url).post('/api/auth/logout').send({ refreshToken }).expect(200);
+    };
+    const backAtSignIn = async (): Promise<void> => {
+      await heading(page, 'Sign in', '/signin');
+      expect(await textOf(page, '.notice')).toContain('Your session has ended');
+      expect(await page.evaluate("localStorage.getItem('star-export.refresh-token')")).toBeNull();
+    };
+
+    // On the exports page the live socket is open: the server closes it when the session ends, and
+    // the app goes back to sign-in by itself, with nothing clicked.
+    email = await register(page, h.t.url);
+    await page.waitForFunction('document.querySelector(".stats") !== null');
+    await signedOutElsewhere();
+    await backAtSignIn();
+
+    // On a page without a socket (the platform catalogue is public), the next page's requests are
+    // refused and the app goes back to sign-in.
+    await fill(page, 'Email', email);
+    await fill(page, 'Password', PASSWORD);
+    await click(page, 'Sign in', 'form button');
+    await heading(page, 'Exports', '/exports');
+    await goTo(page, 'Platforms', 'Platforms');
+    await page.waitForSelector('[data-testid="connection-state"]');
+    await signedOutElsewhere();
+    await click(page, 'Exports', 'nav a');
+    await backAtSignIn();
 
     await page.reload();
     await heading(page, 'Sign in');

@@ -57,11 +57,18 @@ export async function connectionState(page: Page, state: string): Promise<void> 
   );
 }
 
-/** Clicks the control whose visible text is exactly `text` (a button or a link). */
+/**
+ * Clicks the control whose visible text is exactly `text` (a button or a link). The control is looked
+ * up again when clicking; if a re-render removed it meanwhile, it is waited for again.
+ */
 export async function click(page: Page, text: string, selector = 'button, a, summary'): Promise<void> {
   const find = `[...document.querySelectorAll(${JSON.stringify(selector)})].find((el) => el.textContent.trim() === ${JSON.stringify(text)} && !el.disabled)`;
-  await page.waitForFunction(`Boolean(${find})`);
-  await page.evaluate(`${find}.click()`);
+  const clickIfThere = `(() => { const el = ${find}; if (!el) return false; el.click(); return true; })()`;
+  // Waiting is separate from clicking, so a click that navigates is never repeated on the next page.
+  for (;;) {
+    await page.waitForFunction(`Boolean(${find})`);
+    if (await page.evaluate(clickIfThere)) return;
+  }
 }
 
 /** Types into the input labelled `label`. */

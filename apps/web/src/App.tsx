@@ -56,7 +56,7 @@ export function App(): React.JSX.Element {
   useEffect(() => {
     if (restoring) return;
     if (!user && !PUBLIC.includes(route)) navigate('/signin', true);
-    if (user && (PUBLIC.includes(route) || route === '/')) navigate(landing.platformMessage ? '/platforms' : '/exports', true);
+    if (user && (PUBLIC.includes(route) || route === '/')) navigate(landing.platformMessage || landing.googleLink ? '/platforms' : '/exports', true);
   }, [user, route, restoring, landing]);
 
   // Moving between pages puts keyboard and screen-reader focus on the new page's content.
@@ -106,7 +106,7 @@ export function App(): React.JSX.Element {
         ) : !user ? (
           <SignIn mode={route === '/register' ? 'register' : 'signin'} />
         ) : route === '/platforms' ? (
-          <Platforms landing={landing.platformMessage} />
+          <Platforms landing={landing.platformMessage} googleLink={landing.googleLink} />
         ) : route === '/exports/new' ? (
           <NewExport />
         ) : (

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api, messageOf } from '../api/client';
 import { field, fields } from '../form-data';
 import type { Schemas } from '../api/client';
-import { featureLabel } from '../format';
+import { featureLabel, when } from '../format';
 import { newIdempotencyKey } from '../idempotency';
 import { platformOrNone } from '../platform-name';
 import { navigate } from '../router';
@@ -10,6 +10,7 @@ import type { PlatformName } from '@app/contracts';
 
 type Platform = Schemas['PlatformView'];
 type Format = Schemas['StartExportDto']['format'];
+type Quota = Schemas['QuotaUsageView'];
 
 /** Start an export: platform, format, collections, date range, how many items at most, media. */
 export function NewExport(): React.JSX.Element {
@@ -27,6 +28,15 @@ export function NewExport(): React.JSX.Element {
       setName((current) => current || (data.data[0]?.name ?? ''));
     });
   }, []);
+
+  // The API prices an export only when it refuses one for want of quota (its message says how much it
+  // needs); before starting, the budget left is what a person can weigh the export against.
+  const [quota, setQuota] = useState<Quota | null>(null);
+  useEffect(() => {
+    setQuota(null);
+    if (!name) return;
+    void api.GET('/api/platforms/{platform}/status', { params: { path: { platform: name } } }).then(({ data }) => data && setQuota(data.data.quotaUsage));
+  }, [name]);
 
   const platform = useMemo(() => platforms?.find((p) => p.name === name), [platforms, name]);
   const features = platform ? Object.entries(platform.features).filter(([, offered]) => offered).map(([feature]) => feature) : [];
@@ -93,6 +103,12 @@ export function NewExport(): React.JSX.Element {
                   ))}
                 </select>
               </label>
+              {quota && (
+                <p className="hint" data-testid="budget">
+                  {platform.displayName} quota used: {quota.used} of {quota.limit}, resets {when(quota.resetsAt)}. An export that needs more than is
+                  left is refused with its estimate.
+                </p>
+              )}
               <fieldset key={platform.name}>
                 <legend>Collections</legend>
                 {features.map((feature) => (

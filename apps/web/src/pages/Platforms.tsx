@@ -3,12 +3,17 @@ import { api, messageOf } from '../api/client';
 import { field } from '../form-data';
 import type { Schemas } from '../api/client';
 import { featureLabel, when } from '../format';
+import type { Landing } from '../landing';
+import { googleSignInOffered } from '../server-features';
+import { CookieConnect } from './CookieConnect';
+import type { ConnectAnswer } from './CookieConnect';
+import { LinkGoogle } from './LinkGoogle';
 
 type Platform = Schemas['PlatformView'];
 type Status = Schemas['PlatformStatusView'];
 
 /** Every platform the server offers, what it exports, and this account's connection to it. */
-export function Platforms({ landing }: { landing?: { platform: string; connected: boolean; code?: string } }): React.JSX.Element {
+export function Platforms({ landing, googleLink }: { landing?: Landing['platformMessage']; googleLink?: Landing['googleLink'] }): React.JSX.Element {
   const [platforms, setPlatforms] = useState<Platform[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -36,6 +41,7 @@ export function Platforms({ landing }: { landing?: { platform: string; connected
       <div className="cards">
         {platforms?.map((platform) => <PlatformCard key={platform.name} platform={platform} />)}
       </div>
+      {(googleSignInOffered() || googleLink) && <LinkGoogle outcome={googleLink} />}
     </section>
   );
 }
@@ -43,6 +49,7 @@ export function Platforms({ landing }: { landing?: { platform: string; connected
 function PlatformCard({ platform }: { platform: Platform }): React.JSX.Element {
   const [status, setStatus] = useState<Status | null>(null);
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  const [warnings, setWarnings] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const titleId = useId();
   const params = { path: { platform: platform.name } };
@@ -91,6 +98,7 @@ function PlatformCard({ platform }: { platform: Platform }): React.JSX.Element {
     setBusy(true);
     const { error } = await api.POST('/api/platforms/{platform}/disconnect', { params });
     setBusy(false);
+    setWarnings([]);
     setMessage(error ? { text: messageOf(error), error: true } : { text: `${platform.displayName} is disconnected.`, error: false });
     await load();
   };
@@ -107,9 +115,16 @@ function PlatformCard({ platform }: { platform: Platform }): React.JSX.Element {
       </p>
       {status && <StatusList status={status} />}
       {message && (
-        <p className={message.error ? 'error' : 'notice'} role={message.error ? 'alert' : 'status'}>
-          {message.text}
-        </p>
+        <div className={message.error ? 'error' : 'notice'} role={message.error ? 'alert' : 'status'} data-testid="connect-answer">
+          <p>{message.text}</p>
+          {warnings.length > 0 && (
+            <ul className="warnings" aria-label="Warnings">
+              {warnings.map((warning) => (
+                <li key={warning}>{warning}</li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
       {status?.connected && !status.needsReconnect ? (
         <button type="button" className="secondary" disabled={busy} onClick={() => void disconnect()}>
@@ -140,8 +155,18 @@ function PlatformCard({ platform }: { platform: Platform }): React.JSX.Element {
           </>
         )
       )}
-      {platform.authType !== 'oauth' && !status?.connected && (
-        <p>{platform.displayName} connects with {platform.authType === 'cookies' ? 'browser cookies' : 'an uploaded archive'}; use the API for now.</p>
+      {platform.authType === 'cookies' && !(status?.connected && !status.needsReconnect) && (
+        <CookieConnect
+          platform={platform}
+          onConnected={(answer: ConnectAnswer) => {
+            setMessage({ text: answer.message, error: false });
+            setWarnings(answer.warnings);
+            void load();
+          }}
+        />
+      )}
+      {platform.authType === 'archive' && !status?.connected && (
+        <p>{platform.displayName} is exported from the archive the platform lets you download.</p>
       )}
     </article>
   );

@@ -16,6 +16,11 @@ export interface CollectionView {
   link?: string;
   /** Field naming the item this one answers (a reply's parent comment), for threading. */
   replyTo?: string;
+  /**
+   * Field naming the item of another collection this one is about (a comment's video): the item's card
+   * links to that one, and that one's card counts these and links to them.
+   */
+  about?: { field: string; collection: string };
 }
 
 export type CollectionViews = Readonly<Record<string, CollectionView>>;

@@ -7,6 +7,12 @@ export const YOUTUBE_VIEWS: CollectionViews = {
   playlists: { title: 'title', date: 'publishedAt', text: 'description' },
   'playlist-items': { title: 'title', date: 'addedAt', text: 'description' },
   // textDisplay is YouTube's HTML rendering; the viewer shows the plain textOriginal, escaped.
-  comments: { author: 'authorDisplayName', date: 'publishedAt', text: 'textOriginal', replyTo: 'parentId' },
+  comments: {
+    author: 'authorDisplayName',
+    date: 'publishedAt',
+    text: 'textOriginal',
+    replyTo: 'parentId',
+    about: { field: 'videoId', collection: 'videos' },
+  },
   subscriptions: { title: 'title', date: 'subscribedAt', text: 'description' },
 };

@@ -22,17 +22,72 @@ const ERRORS_PAGE = 'html/errors.html';
 const IMAGE = /\.(jpe?g|png|gif|webp|avif)$/i;
 const VIDEO = /\.(mp4|webm|m4v|mov)$/i;
 
+/** Where an item's card is: its heading and the page it is on. */
+interface CardPlace {
+  title: string;
+  page: number;
+}
+
+/** The items of another collection about one item (a video's comments): how many, and where the first is. */
+interface Followers {
+  collection: string;
+  count: number;
+  firstId: string;
+  page: number;
+}
+
+/** What one collection's pages need to know about the others. */
+interface Links {
+  /** Items of the collection this one's items are about, by id (filled as that collection is written). */
+  places?: Map<string, CardPlace>;
+  /** Items of other collections about this one's items, by this one's id. */
+  followers?: Map<string, Followers>;
+}
+
 /**
  * An offline viewer: an index with the account and the export date, each collection in pages of
  * PAGE_SIZE cards (title, date, text, media from the archive, every field under "All fields"), replies
- * nested under the comment they answer, and a page of what could not be exported. Each collection is
- * read once; a page is held in memory only until it is handed to the archive.
+ * nested under the comment they answer, comments linked with their video both ways, and a page of what
+ * could not be exported. A collection whose items are about another's (comments) is read once more,
+ * up front, to count them per item; only those counts and the other collection's headings are held,
+ * and a page only until it is handed to the archive.
  */
 export async function* htmlViewer(collections: CollectionSource[], info: ViewerInfo): AsyncGenerator<ArchiveFile> {
   const title = info.accountName ? `${info.accountName}: ${info.platform} export` : `${info.platform} export`;
   yield textFile('index.html', htmlPage(title, indexBody(collections), subtitle(info)));
-  for (const collection of collections) yield* collectionPages(collection, info.views?.[collection.name] ?? {}, title);
+  const views = info.views ?? {};
+  const places = new Map<string, Map<string, CardPlace>>();
+  const followers = new Map<string, Map<string, Followers>>();
+  for (const collection of collections) {
+    const about = views[collection.name]?.about;
+    if (!about || !collections.some((other) => other.name === about.collection)) continue;
+    places.set(about.collection, new Map());
+    followers.set(about.collection, await countFollowers(collection, about.field));
+  }
+  // Collections about another come after it, so their cards can name the item they are about.
+  const follows = (collection: CollectionSource): number => (places.has(views[collection.name]?.about?.collection ?? '') ? 1 : 0);
+  for (const collection of [...collections].sort((a, b) => follows(a) - follows(b))) {
+    const view = views[collection.name] ?? {};
+    const links: Links = { places: view.about && places.get(view.about.collection), followers: followers.get(collection.name) };
+    yield* collectionPages(collection, view, title, links, places.get(collection.name));
+  }
   yield { name: ERRORS_PAGE, content: () => errorsPage(info, title) };
+}
+
+/** Per item of the other collection: how many of `collection`'s items are about it, and where the first is. */
+async function countFollowers(collection: CollectionSource, field: string): Promise<Map<string, Followers>> {
+  const counts = new Map<string, Followers>();
+  let position = 0;
+  for await (const item of collection.items()) {
+    const target = text(item.data[field]);
+    const known = target === undefined ? undefined : counts.get(target);
+    if (known) known.count += 1;
+    else if (target !== undefined) {
+      counts.set(target, { collection: collection.name, count: 1, firstId: item.id, page: Math.floor(position / PAGE_SIZE) + 1 });
+    }
+    position += 1;
+  }
+  return counts;
 }
 
 function subtitle(info: ViewerInfo): string {
@@ -54,7 +109,13 @@ function indexBody(collections: CollectionSource[]): string {
   );
 }
 
-async function* collectionPages(collection: CollectionSource, view: CollectionView, title: string): AsyncGenerator<ArchiveFile> {
+async function* collectionPages(
+  collection: CollectionSource,
+  view: CollectionView,
+  title: string,
+  links: Links,
+  ownPlaces?: Map<string, CardPlace>,
+): AsyncGenerator<ArchiveFile> {
   const pages = Math.max(1, Math.ceil(collection.count / PAGE_SIZE));
   const media = mediaWalker(collection.media);
   let page = 1;
@@ -80,11 +141,15 @@ async function* collectionPages(collection: CollectionSource, view: CollectionVi
   for await (const item of collection.items()) {
     const files = await media.namesFor(item.id);
     const parent = view.replyTo ? text(item.data[view.replyTo]) : undefined;
+    ownPlaces?.set(item.id, { title: headingOf(item, view), page });
     if (parent !== undefined && parent === openThread) {
       html.push(card(item, view, files, ''));
     } else {
       closeThread();
-      const note = parent !== undefined ? `<p class="meta">In reply to <a href="#${anchor(parent)}">a comment</a></p>` : '';
+      const note =
+        aboutNote(item, view, links) +
+        followersNote(item, links) +
+        (parent !== undefined ? `<p class="meta">In reply to <a href="#${anchor(parent)}">a comment</a></p>` : '');
       const opened = card(item, view, files, note);
       if (view.replyTo && parent === undefined) {
         // Left open: the replies that follow are nested inside this card.
@@ -105,12 +170,37 @@ async function* collectionPages(collection: CollectionSource, view: CollectionVi
   yield pageFile();
 }
 
+/** "On <the video>": a link to the card of the item this one is about. */
+function aboutNote(item: SpooledItem, view: CollectionView, links: Links): string {
+  const target = view.about ? text(item.data[view.about.field]) : undefined;
+  if (!view.about || target === undefined) return '';
+  const place = links.places?.get(target);
+  const what = place
+    ? `<a href="${escapeHtml(view.about.collection)}-${place.page}.html#${anchor(target)}">${escapeHtml(place.title)}</a>`
+    : `${escapeHtml(view.about.collection)} item ${escapeHtml(target)} (not in this export)`;
+  return `<p class="meta about">On ${what}</p>`;
+}
+
+/** "12 comments": a link to the first of the items about this one. */
+function followersNote(item: SpooledItem, links: Links): string {
+  const followers = links.followers?.get(item.id);
+  if (!followers) return '';
+  const href = `${escapeHtml(followers.collection)}-${followers.page}.html#${anchor(followers.firstId)}`;
+  return `<p class="meta followers"><a href="${href}">${followers.count} ${escapeHtml(followers.collection)}</a></p>`;
+}
+
+/** What heads an item's card: its title, else its author (a comment), else its id. */
+function headingOf(item: SpooledItem, view: CollectionView): string {
+  const record = displayRecord(item);
+  return text(view.title ? record[view.title] : undefined) ?? text(view.author ? record[view.author] : undefined) ?? item.id;
+}
+
 function card(item: SpooledItem, view: CollectionView, files: string[], note: string): string {
   const record = displayRecord(item);
   const title = text(view.title ? record[view.title] : undefined);
   const author = text(view.author ? record[view.author] : undefined);
   // A comment has no title: its author heads the card instead of an id nobody reads.
-  const heading = title ?? author ?? item.id;
+  const heading = headingOf(item, view);
   const byline = title !== undefined && author !== undefined ? `by ${escapeHtml(author)}` : '';
   const link = text(view.link ? record[view.link] : undefined);
   const date = text(view.date ? record[view.date] : undefined);

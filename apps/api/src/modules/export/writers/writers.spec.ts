@@ -101,9 +101,9 @@ describe('collection files in a ZIP', () => {
     { id: 'a2', data: { title: '<script>alert(1)</script>\r\nنص', description: '=HYPERLINK("http://evil")', raw: { kind: 'y' } } },
   ];
   const comments: SpooledItem[] = [
-    { id: 'c1', data: { parentId: null, author: 'Ann', text: 'First!', publishedAt: '2024-01-15T08:30:00Z' } },
-    { id: 'c1.r1', data: { parentId: 'c1', author: 'Bob', text: 'Reply to Ann', publishedAt: '2024-01-15T09:00:00Z' } },
-    { id: 'c2', data: { parentId: null, author: 'Cy', text: 'Another thread', publishedAt: '2024-01-16T08:30:00Z' } },
+    { id: 'c1', data: { parentId: null, author: 'Ann', text: 'First!', publishedAt: '2024-01-15T08:30:00Z', videoId: '-2K7qVZgW9g' } },
+    { id: 'c1.r1', data: { parentId: 'c1', author: 'Bob', text: 'Reply to Ann', publishedAt: '2024-01-15T09:00:00Z', videoId: '-2K7qVZgW9g' } },
+    { id: 'c2', data: { parentId: null, author: 'Cy', text: 'Another thread', publishedAt: '2024-01-16T08:30:00Z', videoId: 'gone' } },
   ];
   const sources: CollectionSource[] = [
     {
@@ -131,7 +131,7 @@ describe('collection files in a ZIP', () => {
     exportedAt: '2026-12-06T11:00:00.000Z',
     views: {
       videos: { title: 'title', date: 'publishedAt', text: 'description', link: 'url' },
-      comments: { author: 'author', date: 'publishedAt', text: 'text', replyTo: 'parentId' },
+      comments: { author: 'author', date: 'publishedAt', text: 'text', replyTo: 'parentId', about: { field: 'videoId', collection: 'videos' } },
     },
     errors: async function* () {
       yield { collection: 'videos', itemId: 'a2', url: 'https://i.ytimg.com/x.jpg', reason: 'HTTP 404' };
@@ -170,7 +170,7 @@ describe('collection files in a ZIP', () => {
         'https://www.youtube.com/watch?v=-2K7qVZgW9g,@handle,1,media/videos/-2K7qVZgW9g-0.jpg media/videos/-2K7qVZgW9g-1.mp4\r\n',
     );
     expect(text).toContain(`a2,"<script>alert(1)</script>\r\nنص","'=HYPERLINK(""http://evil"")",,,,,\r\n`);
-    expect(readFileSync(join(out, 'comments.csv'), 'utf8').split('\r\n')[0]).toBe('\uFEFFid,parentId,author,text,publishedAt');
+    expect(readFileSync(join(out, 'comments.csv'), 'utf8').split('\r\n')[0]).toBe('\uFEFFid,parentId,author,text,publishedAt,videoId');
   });
 
   it('writes an offline HTML viewer a person can read: cards, links, media, threads, errors', async () => {
@@ -194,6 +194,10 @@ describe('collection files in a ZIP', () => {
     const thread = readFileSync(join(out, 'html/comments-1.html'), 'utf8');
     const replies = thread.slice(thread.indexOf('id="item-c1"'), thread.indexOf('id="item-c2"'));
     expect(replies).toMatch(/<h2>Ann<\/h2>[\s\S]*First![\s\S]*<div class="replies">[\s\S]*<h2>Bob<\/h2>[\s\S]*Reply to Ann/);
+    // Comments and their video point at each other; a comment on a video not exported says so.
+    expect(replies).toContain('On <a href="videos-1.html#item--2K7qVZgW9g">Hello, &quot;world&quot;</a>');
+    expect(page).toContain('<a href="comments-1.html#item-c1">2 comments</a>');
+    expect(thread.slice(thread.indexOf('id="item-c2"'))).toContain('On videos item gone (not in this export)');
 
     const errors = readFileSync(join(out, 'html/errors.html'), 'utf8');
     expect(errors).toContain('<td>videos</td><td>a2 (https://i.ytimg.com/x.jpg)</td><td>HTTP 404</td>');
