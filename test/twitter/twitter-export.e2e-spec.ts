@@ -5,7 +5,7 @@ import type { Manifest } from '../support/archive';
 import { completed, startExport } from '../support/export-client';
 import { duplicates, sorted } from '../support/ids';
 import type { TestApp } from '../support/test-app';
-import { X_COLLECTIONS, XIds, connectX, xIds, startXHarness } from './twitter-support';
+import { X_COLLECTIONS, XIds, connectX, startXHarness, xIds, xTokens } from './twitter-support';
 
 /**
  * Whole X accounts exported through the service (HTTP, queue, worker, pipeline, writers) against the
@@ -24,6 +24,7 @@ describe('X exports', () => {
     sandbox.admin.createAccount({ key: 'xena', twitter: { posts: 3210, bookmarks: 805, likes: 130, followers: 6, following: 4, emptyPages: [3] } });
     sandbox.admin.createAccount({ key: 'hush', twitter: { posts: 0, likes: 0, bookmarks: 0, followers: 0, following: 0 } });
     sandbox.admin.createAccount({ key: 'fan', twitter: { posts: 5, likes: 30_000 } });
+    sandbox.admin.createAccount({ key: 'tally', twitter: { posts: 0, likes: 40, bookmarks: 30, followers: 6, following: 4 } });
     xena = await xIds(sandbox, 'xena');
   }, 120_000);
   afterAll(async () => {
@@ -96,4 +97,49 @@ describe('X exports', () => {
     expect(status.body.data.quotaUsage).toMatchObject({ limit: 20_000_000 });
     expect(Date.parse(status.body.data.quotaUsage.resetsAt)).toBe(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + 1, 1));
   });
+
+  it('charges what X bills: each resource returned, once per UTC day, and shows it in status', async () => {
+    const user = await connectX(t, sandbox, 'tally');
+    const spent = async (): Promise<number> => (await request(t.url).get('/api/platforms/twitter/status').set(user.auth).expect(200)).body.data.quotaUsage.used as number;
+    const first = await startExport(t, user, { format: 'json', options: { collections: ['followers', 'following'] } });
+    expect((await completed(t, user, first)).status).toBe('completed');
+    // At $0.001 a user read: the profile (read at connect and again by the export: one read that day),
+    // 6 followers and 4 followed of whom 2 are mutuals, each billed once.
+    expect(await spent()).toBe((1 + 6 + 4 - 2) * 1000);
+    const again = await startExport(t, user, { format: 'csv', options: { collections: ['followers', 'following'] } });
+    expect((await completed(t, user, again)).status).toBe('completed');
+    expect(await spent()).toBe((1 + 6 + 4 - 2) * 1000);
+  });
+
+  it('applies dateRange to likes and bookmarks by the day each post was published, and to posts through X', async () => {
+    const range = { start: '2026-05-17', end: '2026-05-18' };
+    // Read first: reading ends the oracle's grants, and with them every grant of the account.
+    const oracle = await postDays(sandbox, 'tally');
+    const user = await connectX(t, sandbox, 'tally');
+    const id = await startExport(t, user, { format: 'json', options: { dateRange: range, collections: ['likes', 'bookmarks', 'followers'] } });
+    expect((await completed(t, user, id)).status).toBe('completed');
+    await withArchive(t, user, id, (archive) => {
+      for (const collection of ['likes', 'bookmarks'] as const) {
+        const expected = oracle[collection].filter((post) => post.day >= range.start && post.day <= range.end).map((post) => post.id);
+        expect(expected.length).toBeGreaterThan(0);
+        expect(expected.length).toBeLessThan(oracle[collection].length);
+        expect({ collection, ids: sorted(archiveIds(archive, 'json', collection)) }).toEqual({ collection, ids: sorted(expected) });
+      }
+      // Followers have no publication day: the range leaves them whole.
+      expect(archiveIds(archive, 'json', 'followers')).toHaveLength(6);
+    });
+  });
 });
+
+/** The likes and bookmarks of a sandbox account with the day each post was published, read from its API. */
+async function postDays(sandbox: RunningSandbox, account: string): Promise<Record<'likes' | 'bookmarks', { id: string; day: string }[]>> {
+  const { access_token: token } = await xTokens(sandbox, account);
+  const get = async (path: string): Promise<{ data?: { id: string; created_at?: string }[] }> =>
+    (await (await fetch(`${sandbox.env.TWITTER_API_URL}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { data?: { id: string; created_at?: string }[] };
+  const userId = ((await get('/users/me')).data as unknown as { id: string }).id;
+  const days = async (list: string): Promise<{ id: string; day: string }[]> =>
+    ((await get(`/users/${userId}/${list}?max_results=100&tweet.fields=created_at`)).data ?? []).map((post) => ({ id: post.id, day: (post.created_at ?? '').slice(0, 10) }));
+  const result = { likes: await days('liked_tweets'), bookmarks: await days('bookmarks') };
+  sandbox.admin.invalidateGrants({ account });
+  return result;
+}
