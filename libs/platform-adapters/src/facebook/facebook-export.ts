@@ -101,6 +101,19 @@ export class FacebookExport {
     return options.collections ? all.filter((plan) => options.collections?.includes(plan.feature)) : all;
   }
 
+  /**
+   * An item of a collection read again on its own, with the fields its list asked for: Meta hands out
+   * media links that expire, and a fresh read signs fresh ones. Undefined when Meta no longer has it.
+   */
+  async reread(ctx: PlatformCallContext, collection: string, id: string): Promise<ExportItem | undefined> {
+    const edge = EDGES.find((candidate) => candidate.collection === collection);
+    const fields = collection === 'profile' ? PROFILE_FIELDS : edge?.query.fields;
+    if (!fields) return undefined;
+    const { body } = await this.graph.get(ctx, `${collection}.reread`, collection === 'profile' ? 'me' : encodeURIComponent(id), { fields });
+    if (typeof body.id !== 'string') return undefined;
+    return collection === 'profile' ? profileRecord(body) : edge?.record(body);
+  }
+
   async *pages(ctx: PlatformCallContext, plan: CollectionPlan, from?: Cursor): AsyncIterable<Page> {
     if (plan.collection === 'profile') {
       const { body } = await this.graph.get(ctx, 'me', 'me', { fields: PROFILE_FIELDS });
