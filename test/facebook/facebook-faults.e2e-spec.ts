@@ -68,6 +68,11 @@ describe('Facebook exports under pressure', () => {
     expect(before.filter((entry) => entry.status !== 200)).toEqual([]);
     // Billed calls: the budget's 12 less the connect's one, at most.
     expect(before.filter((entry) => entry.units > 0).length).toBeLessThanOrEqual(11);
+    // Status shows the calls counted this hour and the usage Meta reported last, which made it park.
+    await user.pace();
+    const { quotaUsage } = (await request(t.url).get('/api/platforms/facebook/status').set(user.auth).expect(200)).body.data as { quotaUsage: { used: number; reportedPercent: number | null } };
+    expect(quotaUsage.used).toBeGreaterThanOrEqual(before.length);
+    expect(quotaUsage.reportedPercent).toBeGreaterThanOrEqual(95);
 
     const job = await t.app.get<Queue>(getQueueToken('exports')).getJob(id);
     expect(await job?.getState()).toBe('delayed');

@@ -5,6 +5,7 @@ import { CreateExportTables1795886100000 } from './1795886100000-create-export-t
 import { BindPlatformOAuthStates1795886230000 } from './1795886230000-bind-platform-oauth-states';
 import { NormaliseEmailsNfkc1795886250000 } from './1795886250000-normalise-emails-nfkc';
 import { AddIdempotencyFingerprint1796558100000 } from './1796558100000-add-idempotency-fingerprint';
+import { AddReportedUsage1796600000000 } from './1796600000000-add-reported-usage';
 
 /** Every migration, in order. Each module adds its own file here; they run at start. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   BindPlatformOAuthStates1795886230000,
   NormaliseEmailsNfkc1795886250000,
   AddIdempotencyFingerprint1796558100000,
+  AddReportedUsage1796600000000,
 ];
