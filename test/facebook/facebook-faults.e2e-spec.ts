@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import request from 'supertest';
 import type { RunningSandbox } from '../../apps/platform-sandbox/src';
 import { withArchive } from '../support/archive';
+import type { Manifest } from '../support/archive';
 import { ExportState, completed, startExport, waitFor } from '../support/export-client';
 import type { TestApp } from '../support/test-app';
 import { COLLECTIONS, connectFacebook, expectEveryItemOnce, freshAccount, graphCalls, repeatedPages, startFacebookHarness } from './facebook-support';
@@ -49,6 +50,22 @@ describe('Facebook exports under pressure', () => {
     await user.pace();
     const status = await request(t.url).get('/api/platforms/facebook/status').set(user.auth).expect(200);
     expect(status.body.data).toMatchObject({ needsReconnect: true });
+  });
+
+  it('warns in status and in the export when the long-lived token ends within a week', async () => {
+    await freshAccount(sandbox, { key: 'ebb', fbPosts: 3 });
+    // Connected 55 days ago (by Meta's clock): the 60-day token has 5 days left, and no refresh grant.
+    sandbox.admin.setClock({ offsetMs: -55 * 86_400_000 });
+    const user = await connectFacebook(t, sandbox, 'ebb');
+    const status = await request(t.url).get('/api/platforms/facebook/status').set(user.auth).expect(200);
+    const left = Date.parse(status.body.data.tokenExpiry as string) - Date.now();
+    expect(left).toBeGreaterThan(4 * 86_400_000);
+    expect(left).toBeLessThan(6 * 86_400_000);
+    const id = await startExport(t, user, { format: 'json', options: { collections: ['posts', 'likes'] } });
+    expect((await completed(t, user, id)).warnings).toEqual([expect.stringMatching(/stops working on \d{4}-\d{2}-\d{2}.*connect Facebook again/)]);
+    await withArchive(t, user, id, (archive) => {
+      expect(JSON.stringify(archive.json<Manifest>('manifest.json').warnings)).toContain('connect Facebook again');
+    });
   });
 
   it('slows down as usage rises, parks before the budget is spent, and resumes on a stale cursor without a lost or repeated item', async () => {
