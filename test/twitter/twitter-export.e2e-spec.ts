@@ -5,7 +5,9 @@ import type { Manifest } from '../support/archive';
 import { completed, startExport } from '../support/export-client';
 import { duplicates, sorted } from '../support/ids';
 import type { TestApp } from '../support/test-app';
-import { X_COLLECTIONS, XIds, connectX, startXHarness, xIds, xTokens } from './twitter-support';
+import { registerUser, uniqueEmail } from '../support/auth-helpers';
+import { pacer } from '../support/pacing';
+import { X_COLLECTIONS, X_SCOPES, XIds, connectX, startXHarness, xIds, xTokens } from './twitter-support';
 
 /**
  * Whole X accounts exported through the service (HTTP, queue, worker, pipeline, writers) against the
@@ -129,8 +131,39 @@ describe('X exports', () => {
       expect(archiveIds(archive, 'json', 'followers')).toHaveLength(6);
     });
   });
-});
 
+  it('connects through the OAuth 2.0 routes of the service with PKCE S256, and exports with the tokens it stored', async () => {
+    const { session } = await registerUser(t, { email: uniqueEmail('x-oauth'), name: 'X OAuth' });
+    const auth = { Authorization: `Bearer ${session.token}` };
+    sandbox.admin.setConsent({ account: 'hush' });
+    const start = await request(t.url).get('/api/platforms/twitter/oauth?mode=json').set(auth).expect(200);
+    const authorizationUrl = new URL((start.body as { data: { authorizationUrl: string } }).data.authorizationUrl);
+    expect(authorizationUrl.origin + authorizationUrl.pathname).toBe(sandbox.env.TWITTER_AUTH_URL);
+    expect(Object.fromEntries(authorizationUrl.searchParams)).toMatchObject({
+      client_id: sandbox.env.TWITTER_CLIENT_ID,
+      response_type: 'code',
+      redirect_uri: expect.stringMatching(/\/api\/platforms\/twitter\/oauth\/callback$/) as unknown,
+      scope: X_SCOPES,
+      code_challenge_method: 'S256',
+      code_challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) as unknown,
+      state: expect.any(String) as unknown,
+    });
+    const cookie = ([] as string[]).concat(start.headers['set-cookie'] ?? [])[0].split(';')[0];
+    const back = new URL((await fetch(authorizationUrl, { redirect: 'manual' })).headers.get('location') as string);
+    const since = sandbox.admin.log().lastSeq;
+    const res = await request(t.url).get(back.pathname + back.search).set('Cookie', cookie).set('X-Forwarded-For', '10.9.8.6').redirects(0);
+    expect(res.status).toBe(200);
+    // X redeemed the code only with the verifier behind the challenge, which never left the service.
+    const exchanges = sandbox.admin.log({ api: 'twitter.oauth.token', since }).entries;
+    expect(exchanges.map((entry) => entry.status)).toEqual([200]);
+    const status = (await request(t.url).get('/api/platforms/twitter/status').set(auth).expect(200)).body.data as { connected: boolean; permissions: string[]; tokenExpiry: string };
+    expect(status).toMatchObject({ connected: true, permissions: expect.arrayContaining(X_SCOPES.split(' ')) as unknown });
+    expect(Date.parse(status.tokenExpiry) - Date.now()).toBeLessThanOrEqual(2 * 3_600_000);
+    const user = { session, auth, platform: 'twitter', pace: pacer() };
+    const id = await startExport(t, user, { format: 'json', options: { collections: ['profile', 'followers'] } });
+    expect((await completed(t, user, id)).status).toBe('completed');
+  });
+});
 /** The likes and bookmarks of a sandbox account with the day each post was published, read from its API. */
 async function postDays(sandbox: RunningSandbox, account: string): Promise<Record<'likes' | 'bookmarks', { id: string; day: string }[]>> {
   const { access_token: token } = await xTokens(sandbox, account);
