@@ -105,5 +105,25 @@ describe('Facebook exports', () => {
         expect(media).toContain(`media/profile/${mila.userId}-0.jpg`);
       });
     });
+
+    it('reads a photo again for a fresh link when its signed CDN link has expired, and downloads it', async () => {
+      const user = await connectFacebook(t, sandbox, 'mila');
+      const [photo] = mila.photos;
+      // The CDN's answer to a link past its `oe`, for the download and its retry.
+      sandbox.admin.addFault({ match: { path: `/fbcdn/p/${photo}/*` }, respond: { status: 403, body: 'URL signature expired' }, times: 2 });
+      const since = sandbox.admin.log().lastSeq;
+      const id = await startExport(t, user, { format: 'json', options: { includeMedia: true, collections: ['photos'] } });
+      await completed(t, user, id);
+      await withArchive(t, user, id, (archive) => {
+        expect(archive.json<ErrorRecord[]>('errors.json')).toEqual([]);
+        const media = archive.files.filter((name) => name.startsWith('media/photos/'));
+        expect(media.sort()).toEqual(mila.photos.map((each) => `media/photos/${each}-0.jpg`).sort());
+      });
+      const entries = sandbox.admin.log({ since }).entries;
+      expect(entries.filter((entry) => entry.path.startsWith(`/fbcdn/p/${photo}/`)).map((entry) => entry.status)).toEqual([403, 403, 200]);
+      // Between the refusals and the download that worked, the photo itself was read from the Graph again.
+      const lastRefusal = entries.findLastIndex((entry) => entry.path.startsWith(`/fbcdn/p/${photo}/`) && entry.status === 403);
+      expect(entries.slice(lastRefusal).some((entry) => entry.path.endsWith(`/${photo}`) && entry.status === 200)).toBe(true);
+    });
   });
 });

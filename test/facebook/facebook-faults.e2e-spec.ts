@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import request from 'supertest';
 import type { RunningSandbox } from '../../apps/platform-sandbox/src';
 import { withArchive } from '../support/archive';
+import type { Manifest } from '../support/archive';
 import { ExportState, completed, startExport, waitFor } from '../support/export-client';
 import type { TestApp } from '../support/test-app';
 import { COLLECTIONS, connectFacebook, expectEveryItemOnce, freshAccount, graphCalls, repeatedPages, startFacebookHarness } from './facebook-support';
@@ -51,6 +52,22 @@ describe('Facebook exports under pressure', () => {
     expect(status.body.data).toMatchObject({ needsReconnect: true });
   });
 
+  it('warns in status and in the export when the long-lived token ends within a week', async () => {
+    await freshAccount(sandbox, { key: 'ebb', fbPosts: 3 });
+    // Connected 55 days ago (by Meta's clock): the 60-day token has 5 days left, and no refresh grant.
+    sandbox.admin.setClock({ offsetMs: -55 * 86_400_000 });
+    const user = await connectFacebook(t, sandbox, 'ebb');
+    const status = await request(t.url).get('/api/platforms/facebook/status').set(user.auth).expect(200);
+    const left = Date.parse(status.body.data.tokenExpiry as string) - Date.now();
+    expect(left).toBeGreaterThan(4 * 86_400_000);
+    expect(left).toBeLessThan(6 * 86_400_000);
+    const id = await startExport(t, user, { format: 'json', options: { collections: ['posts', 'likes'] } });
+    expect((await completed(t, user, id)).warnings).toEqual([expect.stringMatching(/stops working on \d{4}-\d{2}-\d{2}.*connect Facebook again/)]);
+    await withArchive(t, user, id, (archive) => {
+      expect(JSON.stringify(archive.json<Manifest>('manifest.json').warnings)).toContain('connect Facebook again');
+    });
+  });
+
   it('slows down as usage rises, parks before the budget is spent, and resumes on a stale cursor without a lost or repeated item', async () => {
     const parker = await freshAccount(sandbox, { key: 'parker', fbPosts: 1200, fbAlbumSizes: [3], fbTaggedPhotos: 1, fbVideos: 1, fbLikes: 2, fbFriends: 1, fbFriendsUsingApp: 1 });
     const user = await connectFacebook(t, sandbox, 'parker');
@@ -68,6 +85,11 @@ describe('Facebook exports under pressure', () => {
     expect(before.filter((entry) => entry.status !== 200)).toEqual([]);
     // Billed calls: the budget's 12 less the connect's one, at most.
     expect(before.filter((entry) => entry.units > 0).length).toBeLessThanOrEqual(11);
+    // Status shows the calls counted this hour and the usage Meta reported last, which made it park.
+    await user.pace();
+    const { quotaUsage } = (await request(t.url).get('/api/platforms/facebook/status').set(user.auth).expect(200)).body.data as { quotaUsage: { used: number; reportedPercent: number | null } };
+    expect(quotaUsage.used).toBeGreaterThanOrEqual(before.length);
+    expect(quotaUsage.reportedPercent).toBeGreaterThanOrEqual(95);
 
     const job = await t.app.get<Queue>(getQueueToken('exports')).getJob(id);
     expect(await job?.getState()).toBe('delayed');

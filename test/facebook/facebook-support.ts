@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { AccountSpec, LogEntry, RunningSandbox } from '../../apps/platform-sandbox/src';
 import { archiveIds } from '../support/archive';
 import type { Archive, Manifest } from '../support/archive';
@@ -8,9 +7,9 @@ import { registerUser, uniqueEmail } from '../support/auth-helpers';
 import type { ExportUser, Service } from '../support/export-client';
 import { duplicates, sorted } from '../support/ids';
 import { pacer } from '../support/pacing';
-import { serialiseServerMode } from '../support/server-mode';
-import { startTestApp } from '../support/test-app';
-import type { TestApp, TestEnv } from '../support/test-app';
+import { startSandboxHarness } from '../support/sandbox-harness';
+import type { SandboxHarness } from '../support/sandbox-harness';
+import type { TestEnv } from '../support/test-app';
 
 // Helpers for running Facebook exports through the whole service against the sandbox's Graph API.
 
@@ -18,37 +17,11 @@ export const COLLECTIONS = ['profile', 'posts', 'photos', 'tagged-photos', 'albu
 export type Collection = (typeof COLLECTIONS)[number];
 export type AccountIds = Record<Collection, string[]> & { userId: string };
 
-export interface FacebookHarness {
-  sandbox: RunningSandbox;
-  t: TestApp;
-  close(): Promise<void>;
-}
+export type FacebookHarness = SandboxHarness;
 
-/**
- * Takes this suite's turn (serialiseServerMode), starts the sandbox and the app pointed at it, with
- * pacing shortened so a rising usage costs milliseconds, not minutes.
- */
-export async function startFacebookHarness(env: (sandbox: RunningSandbox) => TestEnv = () => ({})): Promise<FacebookHarness> {
-  const release = await serialiseServerMode();
-  let sandbox: RunningSandbox | undefined;
-  try {
-    sandbox = await startSandbox({ port: 0 });
-    const t = await startTestApp({ TRUST_PROXY: '1', FACEBOOK_SLOWDOWN_MS: '40', ...sandbox.env, ...env(sandbox) });
-    const started = sandbox;
-    return {
-      sandbox,
-      t,
-      close: async () => {
-        await t.close();
-        await started.close();
-        release();
-      },
-    };
-  } catch (error) {
-    await sandbox?.close();
-    release();
-    throw error;
-  }
+/** The sandbox and the app, with pacing shortened so a rising usage costs milliseconds, not minutes. */
+export function startFacebookHarness(env: (sandbox: RunningSandbox) => TestEnv = () => ({})): Promise<FacebookHarness> {
+  return startSandboxHarness({}, (sandbox) => ({ FACEBOOK_SLOWDOWN_MS: '40', ...env(sandbox) }));
 }
 
 /** A short-lived user token of `account`, through the sandbox's login dialog and code exchange, as a person would get one. */

@@ -5,7 +5,9 @@ import type { Manifest } from '../support/archive';
 import { completed, startExport } from '../support/export-client';
 import { duplicates, sorted } from '../support/ids';
 import type { TestApp } from '../support/test-app';
-import { X_COLLECTIONS, XIds, connectX, xIds, startXHarness } from './twitter-support';
+import { registerUser, uniqueEmail } from '../support/auth-helpers';
+import { pacer } from '../support/pacing';
+import { X_COLLECTIONS, X_SCOPES, XIds, connectX, startXHarness, xIds, xTokens } from './twitter-support';
 
 /**
  * Whole X accounts exported through the service (HTTP, queue, worker, pipeline, writers) against the
@@ -24,6 +26,7 @@ describe('X exports', () => {
     sandbox.admin.createAccount({ key: 'xena', twitter: { posts: 3210, bookmarks: 805, likes: 130, followers: 6, following: 4, emptyPages: [3] } });
     sandbox.admin.createAccount({ key: 'hush', twitter: { posts: 0, likes: 0, bookmarks: 0, followers: 0, following: 0 } });
     sandbox.admin.createAccount({ key: 'fan', twitter: { posts: 5, likes: 30_000 } });
+    sandbox.admin.createAccount({ key: 'tally', twitter: { posts: 0, likes: 40, bookmarks: 30, followers: 6, following: 4 } });
     xena = await xIds(sandbox, 'xena');
   }, 120_000);
   afterAll(async () => {
@@ -96,4 +99,80 @@ describe('X exports', () => {
     expect(status.body.data.quotaUsage).toMatchObject({ limit: 20_000_000 });
     expect(Date.parse(status.body.data.quotaUsage.resetsAt)).toBe(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + 1, 1));
   });
+
+  it('charges what X bills: each resource returned, once per UTC day, and shows it in status', async () => {
+    const user = await connectX(t, sandbox, 'tally');
+    const spent = async (): Promise<number> => (await request(t.url).get('/api/platforms/twitter/status').set(user.auth).expect(200)).body.data.quotaUsage.used as number;
+    const first = await startExport(t, user, { format: 'json', options: { collections: ['followers', 'following'] } });
+    expect((await completed(t, user, first)).status).toBe('completed');
+    // At $0.001 a user read: the profile (read at connect and again by the export: one read that day),
+    // 6 followers and 4 followed of whom 2 are mutuals, each billed once.
+    expect(await spent()).toBe((1 + 6 + 4 - 2) * 1000);
+    const again = await startExport(t, user, { format: 'csv', options: { collections: ['followers', 'following'] } });
+    expect((await completed(t, user, again)).status).toBe('completed');
+    expect(await spent()).toBe((1 + 6 + 4 - 2) * 1000);
+  });
+
+  it('applies dateRange to likes and bookmarks by the day each post was published, and to posts through X', async () => {
+    const range = { start: '2026-05-17', end: '2026-05-18' };
+    // Read first: reading ends the oracle's grants, and with them every grant of the account.
+    const oracle = await postDays(sandbox, 'tally');
+    const user = await connectX(t, sandbox, 'tally');
+    const id = await startExport(t, user, { format: 'json', options: { dateRange: range, collections: ['likes', 'bookmarks', 'followers'] } });
+    expect((await completed(t, user, id)).status).toBe('completed');
+    await withArchive(t, user, id, (archive) => {
+      for (const collection of ['likes', 'bookmarks'] as const) {
+        const expected = oracle[collection].filter((post) => post.day >= range.start && post.day <= range.end).map((post) => post.id);
+        expect(expected.length).toBeGreaterThan(0);
+        expect(expected.length).toBeLessThan(oracle[collection].length);
+        expect({ collection, ids: sorted(archiveIds(archive, 'json', collection)) }).toEqual({ collection, ids: sorted(expected) });
+      }
+      // Followers have no publication day: the range leaves them whole.
+      expect(archiveIds(archive, 'json', 'followers')).toHaveLength(6);
+    });
+  });
+
+  it('connects through the OAuth 2.0 routes of the service with PKCE S256, and exports with the tokens it stored', async () => {
+    const { session } = await registerUser(t, { email: uniqueEmail('x-oauth'), name: 'X OAuth' });
+    const auth = { Authorization: `Bearer ${session.token}` };
+    sandbox.admin.setConsent({ account: 'hush' });
+    const start = await request(t.url).get('/api/platforms/twitter/oauth?mode=json').set(auth).expect(200);
+    const authorizationUrl = new URL((start.body as { data: { authorizationUrl: string } }).data.authorizationUrl);
+    expect(authorizationUrl.origin + authorizationUrl.pathname).toBe(sandbox.env.TWITTER_AUTH_URL);
+    expect(Object.fromEntries(authorizationUrl.searchParams)).toMatchObject({
+      client_id: sandbox.env.TWITTER_CLIENT_ID,
+      response_type: 'code',
+      redirect_uri: expect.stringMatching(/\/api\/platforms\/twitter\/oauth\/callback$/) as unknown,
+      scope: X_SCOPES,
+      code_challenge_method: 'S256',
+      code_challenge: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) as unknown,
+      state: expect.any(String) as unknown,
+    });
+    const cookie = ([] as string[]).concat(start.headers['set-cookie'] ?? [])[0].split(';')[0];
+    const back = new URL((await fetch(authorizationUrl, { redirect: 'manual' })).headers.get('location') as string);
+    const since = sandbox.admin.log().lastSeq;
+    const res = await request(t.url).get(back.pathname + back.search).set('Cookie', cookie).set('X-Forwarded-For', '10.9.8.6').redirects(0);
+    expect(res.status).toBe(200);
+    // X redeemed the code only with the verifier behind the challenge, which never left the service.
+    const exchanges = sandbox.admin.log({ api: 'twitter.oauth.token', since }).entries;
+    expect(exchanges.map((entry) => entry.status)).toEqual([200]);
+    const status = (await request(t.url).get('/api/platforms/twitter/status').set(auth).expect(200)).body.data as { connected: boolean; permissions: string[]; tokenExpiry: string };
+    expect(status).toMatchObject({ connected: true, permissions: expect.arrayContaining(X_SCOPES.split(' ')) as unknown });
+    expect(Date.parse(status.tokenExpiry) - Date.now()).toBeLessThanOrEqual(2 * 3_600_000);
+    const user = { session, auth, platform: 'twitter', pace: pacer() };
+    const id = await startExport(t, user, { format: 'json', options: { collections: ['profile', 'followers'] } });
+    expect((await completed(t, user, id)).status).toBe('completed');
+  });
 });
+/** The likes and bookmarks of a sandbox account with the day each post was published, read from its API. */
+async function postDays(sandbox: RunningSandbox, account: string): Promise<Record<'likes' | 'bookmarks', { id: string; day: string }[]>> {
+  const { access_token: token } = await xTokens(sandbox, account);
+  const get = async (path: string): Promise<{ data?: { id: string; created_at?: string }[] }> =>
+    (await (await fetch(`${sandbox.env.TWITTER_API_URL}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as { data?: { id: string; created_at?: string }[] };
+  const userId = ((await get('/users/me')).data as unknown as { id: string }).id;
+  const days = async (list: string): Promise<{ id: string; day: string }[]> =>
+    ((await get(`/users/${userId}/${list}?max_results=100&tweet.fields=created_at`)).data ?? []).map((post) => ({ id: post.id, day: (post.created_at ?? '').slice(0, 10) }));
+  const result = { likes: await days('liked_tweets'), bookmarks: await days('bookmarks') };
+  sandbox.admin.invalidateGrants({ account });
+  return result;
+}

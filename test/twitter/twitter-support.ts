@@ -1,46 +1,23 @@
 import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { RunningSandbox } from '../../apps/platform-sandbox/src';
 import { registerUser, uniqueEmail } from '../support/auth-helpers';
 import type { ExportUser, Service } from '../support/export-client';
 import { pacer } from '../support/pacing';
-import { serialiseServerMode } from '../support/server-mode';
-import { startTestApp } from '../support/test-app';
-import type { TestApp, TestEnv } from '../support/test-app';
+import { startSandboxHarness } from '../support/sandbox-harness';
+import type { SandboxHarness } from '../support/sandbox-harness';
+import type { TestEnv } from '../support/test-app';
 
 // Helpers for running X exports through the whole service against the sandbox's X API v2 stand-in.
 
 export const X_SCOPES = 'tweet.read users.read like.read bookmark.read follows.read offline.access';
 const REDIRECT = 'http://127.0.0.1:5999/callback';
 
-export interface XHarness {
-  sandbox: RunningSandbox;
-  t: TestApp;
-  close(): Promise<void>;
-}
+export type XHarness = SandboxHarness;
 
-export async function startXHarness(env: (sandbox: RunningSandbox) => TestEnv = () => ({})): Promise<XHarness> {
-  const release = await serialiseServerMode();
-  let sandbox: RunningSandbox | undefined;
-  try {
-    sandbox = await startSandbox({ port: 0, accounts: [] });
-    const t = await startTestApp({ TRUST_PROXY: '1', ...sandbox.env, MEDIA_ALLOWED_HOSTS: `127.0.0.1:${sandbox.port}`, ...env(sandbox) });
-    const started = sandbox;
-    return {
-      sandbox,
-      t,
-      close: async () => {
-        await t.close();
-        await started.close();
-        release();
-      },
-    };
-  } catch (error) {
-    await sandbox?.close();
-    release();
-    throw error;
-  }
+/** The sandbox without accounts (each suite creates its own) and the app, fetching media from the sandbox. */
+export function startXHarness(env: (sandbox: RunningSandbox) => TestEnv = () => ({})): Promise<XHarness> {
+  return startSandboxHarness({ accounts: [] }, (sandbox) => ({ MEDIA_ALLOWED_HOSTS: `127.0.0.1:${sandbox.port}`, ...env(sandbox) }));
 }
 
 /** Tokens of a sandbox account through X's own consent flow (PKCE S256), as a user's browser would get them. */

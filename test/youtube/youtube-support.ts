@@ -1,5 +1,4 @@
 import request from 'supertest';
-import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { AccountSpec, LogEntry, RunningSandbox } from '../../apps/platform-sandbox/src';
 import { archiveIds, withArchive } from '../support/archive';
 import type { Archive, Manifest } from '../support/archive';
@@ -7,9 +6,9 @@ import { registerUser, uniqueEmail } from '../support/auth-helpers';
 import type { ExportCaller, ExportUser, Service } from '../support/export-client';
 import { duplicates, sorted } from '../support/ids';
 import { pacer } from '../support/pacing';
-import { serialiseServerMode } from '../support/server-mode';
-import { startTestApp } from '../support/test-app';
-import type { TestApp, TestEnv } from '../support/test-app';
+import { startSandboxHarness } from '../support/sandbox-harness';
+import type { SandboxHarness } from '../support/sandbox-harness';
+import type { TestEnv } from '../support/test-app';
 
 // Helpers for running YouTube exports through the whole service against the platform sandbox.
 
@@ -19,40 +18,11 @@ export interface YouTubeUser extends ExportUser {
 }
 
 /** The sandbox and an app that calls it for Google and YouTube. */
-export interface YouTubeHarness {
-  sandbox: RunningSandbox;
-  t: TestApp;
-  /** Stops the app and the sandbox, then hands the turn to the next suite. */
-  close(): Promise<void>;
-}
+export type YouTubeHarness = SandboxHarness;
 
-/**
- * Takes this suite's turn (see serialiseServerMode), then starts the sandbox and the app, which trusts
- * X-Forwarded-For so that every registered user has an address of its own. `env(sandbox)` adds to the
- * app's environment. A failed start stops what it started and gives the turn back: this process goes
- * on to run other suites, and a lock it still held would not count as left by a dead process.
- */
-export async function startYouTubeHarness(env: (sandbox: RunningSandbox) => TestEnv = () => ({})): Promise<YouTubeHarness> {
-  const release = await serialiseServerMode();
-  let sandbox: RunningSandbox | undefined;
-  try {
-    sandbox = await startSandbox({ port: 0 });
-    const t = await startTestApp({ TRUST_PROXY: '1', ...sandbox.env, ...env(sandbox) });
-    const started = sandbox;
-    return {
-      sandbox,
-      t,
-      close: async () => {
-        await t.close();
-        await started.close();
-        release();
-      },
-    };
-  } catch (error) {
-    await sandbox?.close();
-    release();
-    throw error;
-  }
+/** The sandbox with its default accounts, and the app; `env(sandbox)` adds to the app's environment. */
+export function startYouTubeHarness(env: (sandbox: RunningSandbox) => TestEnv = () => ({})): Promise<YouTubeHarness> {
+  return startSandboxHarness({}, env);
 }
 
 /**

@@ -197,6 +197,7 @@ function StatusList({ status }: { status: Status }): React.JSX.Element {
       <dt>Quota used</dt>
       <dd>
         {quotaUsage.used} of {quotaUsage.limit}, resets {when(quotaUsage.resetsAt)}
+        {quotaUsage.reportedPercent !== null && <> (the platform reports {quotaUsage.reportedPercent} % of its own limit used)</>}
       </dd>
     </dl>
   );

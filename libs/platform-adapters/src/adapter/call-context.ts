@@ -19,6 +19,19 @@ export interface QuotaLedger {
    * nothing is sent then.
    */
   charge(charge: QuotaCharge): void | Promise<void>;
+  /**
+   * Records how much of its own budget the platform says is used (Meta's X-App-Usage and
+   * X-Business-Use-Case-Usage percentages), for the connection's status. Optional: ledgers that show
+   * nothing of it leave it out.
+   */
+  reportUsage?(report: PlatformUsageReport): void | Promise<void>;
+}
+
+/** What a platform reported of its own budget with an answer. */
+export interface PlatformUsageReport {
+  platform: string;
+  /** The highest percentage it reported, 0 to 100 (more when it is already throttling). */
+  percent: number;
 }
 
 export type PlatformWaitCause = 'rate_limited' | 'platform_unavailable';

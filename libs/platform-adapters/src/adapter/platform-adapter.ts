@@ -1,7 +1,7 @@
 import type { ExportOptions, PlatformDescriptor } from '@app/contracts';
 import type { AccountInfo } from './account-info';
 import type { PlatformCallContext } from './call-context';
-import type { CollectionPlan, Cursor, Page } from './collection';
+import type { CollectionPlan, Cursor, ExportItem, MediaReference, Page } from './collection';
 import type { CollectionViews } from './collection-view';
 import type { OAuthTokens, SessionCookies } from './credentials';
 import type { OAuthConnectCapability } from './oauth-connect';
@@ -76,4 +76,21 @@ export abstract class PlatformAdapter {
    * UnknownCollectionError, a cursor it did not write an InvalidCursorError.
    */
   abstract pages(ctx: PlatformCallContext, plan: CollectionPlan, from?: Cursor): AsyncIterable<Page>;
+
+  /**
+   * Optional, for platforms whose media links expire (Facebook's signed CDN links): a fresh link for the
+   * media file `index` of `item` whose download failed with `error`, read from the platform again.
+   * Undefined when the failure is not an expired link, or the item no longer has that file. The export
+   * asks once per file and records the original failure when it gets nothing.
+   */
+  renewMedia?(ctx: PlatformCallContext, expired: ExpiredMedia): Promise<MediaReference | undefined>;
+}
+
+/** A media download that failed, as the export hands it to PlatformAdapter.renewMedia. */
+export interface ExpiredMedia {
+  collection: string;
+  item: ExportItem;
+  /** Which of `item.media`. */
+  index: number;
+  error: unknown;
 }

@@ -17,6 +17,8 @@ export const GRAPH_PAGE_LIMIT = 100;
 export const SLOW_FROM_PERCENT = 75;
 export const PARK_AT_PERCENT = 95;
 const DAY_MS = 86_400_000;
+/** How long before the token ends an export warns that the connection needs renewing. */
+export const RECONNECT_WARNING_MS = 7 * DAY_MS;
 
 export const PROFILE_FIELDS = 'id,name,first_name,last_name,email,link,picture';
 const POST_FIELDS =
@@ -98,10 +100,41 @@ export class FacebookExport {
       { collection: 'profile', feature: 'profile', estimatedUnits: 1, params },
       ...EDGES.map((edge) => ({ collection: edge.collection, feature: edge.feature, estimatedUnits: 1, params })),
     ];
-    return options.collections ? all.filter((plan) => options.collections?.includes(plan.feature)) : all;
+    const chosen = options.collections ? all.filter((plan) => options.collections?.includes(plan.feature)) : all;
+    // The export's first collection says when the connection runs out, once per export.
+    return chosen.map((plan, index) => (index === 0 ? { ...plan, params: { ...params, first: true } } : plan));
+  }
+
+  /** A warning when the token (or its data access) ends within RECONNECT_WARNING_MS: Meta has no refresh grant. */
+  private async expiryWarning(ctx: PlatformCallContext): Promise<string | undefined> {
+    const credentials = await ctx.credentials.load();
+    const expiry = credentials.kind === 'oauth' && credentials.expiresAt ? Date.parse(credentials.expiresAt) : NaN;
+    if (Number.isNaN(expiry) || expiry - Date.now() > RECONNECT_WARNING_MS) return undefined;
+    return `The Facebook connection stops working on ${new Date(expiry).toISOString().slice(0, 10)} (Meta's tokens cannot be renewed): connect Facebook again before then to keep exporting`;
+  }
+
+  /**
+   * An item of a collection read again on its own, with the fields its list asked for: Meta hands out
+   * media links that expire, and a fresh read signs fresh ones. Undefined when Meta no longer has it.
+   */
+  async reread(ctx: PlatformCallContext, collection: string, id: string): Promise<ExportItem | undefined> {
+    const edge = EDGES.find((candidate) => candidate.collection === collection);
+    const fields = collection === 'profile' ? PROFILE_FIELDS : edge?.query.fields;
+    if (!fields) return undefined;
+    const { body } = await this.graph.get(ctx, `${collection}.reread`, collection === 'profile' ? 'me' : encodeURIComponent(id), { fields });
+    if (typeof body.id !== 'string') return undefined;
+    return collection === 'profile' ? profileRecord(body) : edge?.record(body);
   }
 
   async *pages(ctx: PlatformCallContext, plan: CollectionPlan, from?: Cursor): AsyncIterable<Page> {
+    let warning = from === undefined && plan.params?.first === true ? await this.expiryWarning(ctx) : undefined;
+    for await (const page of this.collectionPages(ctx, plan, from)) {
+      yield warning ? { ...page, warnings: [...(page.warnings ?? []), warning] } : page;
+      warning = undefined;
+    }
+  }
+
+  private async *collectionPages(ctx: PlatformCallContext, plan: CollectionPlan, from?: Cursor): AsyncIterable<Page> {
     if (plan.collection === 'profile') {
       const { body } = await this.graph.get(ctx, 'me', 'me', { fields: PROFILE_FIELDS });
       if (typeof body.id !== 'string') throw new MalformedResponseError('facebook', 'me', 'the answer has no id');

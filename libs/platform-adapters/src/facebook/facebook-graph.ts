@@ -57,6 +57,8 @@ export class FacebookGraph {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new MalformedResponseError('facebook', operation, 'the answer is not a JSON object');
     }
-    return { body: body as Record<string, unknown>, usage: parseFacebookUsage(response.headers) };
+    const usage = parseFacebookUsage(response.headers);
+    if (usage) await ctx.quota.reportUsage?.({ platform: 'facebook', percent: usage.maxPercent });
+    return { body: body as Record<string, unknown>, usage };
   }
 }

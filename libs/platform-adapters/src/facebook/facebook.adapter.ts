@@ -2,15 +2,16 @@ import type { ExportOptions } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AccountInfo } from '../adapter/account-info';
 import type { PlatformCallContext } from '../adapter/call-context';
-import type { CollectionPlan, Cursor, Page } from '../adapter/collection';
+import type { CollectionPlan, Cursor, MediaReference, Page } from '../adapter/collection';
 import type { OAuthTokens } from '../adapter/credentials';
-import { PlatformAdapter } from '../adapter/platform-adapter';
+import { PlatformAdapter, type ExpiredMedia } from '../adapter/platform-adapter';
 import { CredentialsRejectedError, MalformedResponseError } from '../errors';
 import type { PlatformHttpClient } from '../http/platform-http-client';
 import { PlatformHttpClientFactory } from '../http/platform-http-client.factory';
 import { arrayField, asRecord, numberField, stringField } from '../json-shape';
 import { FacebookExport } from './facebook-export';
 import { FacebookGraph } from './facebook-graph';
+import { mediaLinkExpired } from './facebook-media-links';
 import { FacebookLogin } from './facebook-oauth';
 import { classifyFacebookResponse } from './facebook-responses';
 import { FACEBOOK_DESCRIPTOR } from './facebook.descriptor';
@@ -63,6 +64,14 @@ export class FacebookAdapter extends PlatformAdapter {
 
   override pages(ctx: PlatformCallContext, plan: CollectionPlan, from?: Cursor): AsyncIterable<Page> {
     return this.exporter.pages(ctx, plan, from);
+  }
+
+  /** A link that expired before it was downloaded: the object read again from the Graph signs a fresh one. */
+  override async renewMedia(ctx: PlatformCallContext, { collection, item, index, error }: ExpiredMedia): Promise<MediaReference | undefined> {
+    const expired = item.media?.[index];
+    if (!expired || !mediaLinkExpired(expired.url, error)) return undefined;
+    const fresh = (await this.exporter.reread(ctx, collection, item.id))?.media?.[index];
+    return fresh && fresh.kind === expired.kind ? fresh : undefined;
   }
 
   /**

@@ -6,6 +6,7 @@ import { BindPlatformOAuthStates1795886230000 } from './1795886230000-bind-platf
 import { NormaliseEmailsNfkc1795886250000 } from './1795886250000-normalise-emails-nfkc';
 import { AddIdempotencyFingerprint1796558100000 } from './1796558100000-add-idempotency-fingerprint';
 import { CreateMaintenanceLeases1796571900000 } from './1796571900000-create-maintenance-leases';
+import { AddReportedUsage1796600000000 } from './1796600000000-add-reported-usage';
 
 /** Every migration, in order. Each module adds its own file here; they run at start. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   NormaliseEmailsNfkc1795886250000,
   AddIdempotencyFingerprint1796558100000,
   CreateMaintenanceLeases1796571900000,
+  AddReportedUsage1796600000000,
 ];

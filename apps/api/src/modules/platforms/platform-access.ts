@@ -15,6 +15,8 @@ export interface QuotaStanding {
   limit: number;
   remaining: number;
   resetsAt: Date;
+  /** The usage percentage the platform itself reported last in this window, when it reports one (Facebook). */
+  reportedPercent?: number | null;
 }
 
 /**

@@ -121,7 +121,7 @@ export class PlatformsService extends ConnectedPlatformsReader {
       lastSync: connection?.lastSync?.toISOString() ?? null,
       tokenExpiry: connection?.tokenExpiry?.toISOString() ?? null,
       permissions: connection?.permissions ?? [],
-      quotaUsage: { used: quota.used, limit: quota.limit, resetsAt: quota.resetsAt.toISOString() },
+      quotaUsage: { used: quota.used, limit: quota.limit, resetsAt: quota.resetsAt.toISOString(), reportedPercent: quota.reportedPercent ?? null },
     };
   }
 

@@ -208,7 +208,7 @@ export class ExportPipeline {
         const base = `${safeId(item.id)}-${index}`;
         const partial = join(dir, base);
         try {
-          const result = await this.fetchWithRetry(ref, partial);
+          const result = await this.fetchOrRenew(collection, item, index, partial);
           const ext = MEDIA_TYPES[result.contentType?.split(';')[0].trim() ?? ''] ?? safeExtension(ref.url);
           const file = `${partial}${ext}`;
           await rename(partial, file);
@@ -224,6 +224,23 @@ export class ExportPipeline {
     await makePrivateDir(dir);
     await Promise.all(Array.from({ length: Math.min(MEDIA_CONCURRENCY, tasks.length) }, worker));
     return { records: records.filter((record): record is MediaRecord => record !== undefined), failures };
+  }
+
+  /**
+   * When the download fails, the platform may hand out a fresh link (signed links that expired between
+   * the page and the download); that one gets a single try, and the first failure stands otherwise.
+   */
+  private async fetchOrRenew(collection: string, item: ExportItem, index: number, destination: string): Promise<{ contentType?: string }> {
+    const { adapter, media, context } = this.deps;
+    const ref = (item.media ?? [])[index];
+    try {
+      return await this.fetchWithRetry(ref, destination);
+    } catch (error) {
+      context.signal.throwIfAborted();
+      const fresh = adapter.renewMedia ? await adapter.renewMedia(context, { collection, item, index, error }).catch(() => undefined) : undefined;
+      if (!fresh) throw error;
+      return media.fetch(fresh, destination, context.signal);
+    }
   }
 
   /** HTTP downloads get a second try; a failed yt-dlp run is slow and rarely passes the next time. */

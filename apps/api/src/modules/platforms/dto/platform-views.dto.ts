@@ -15,6 +15,12 @@ export class QuotaUsageView {
   @ApiInteger() limit: number;
   @ApiDateTime({ description: 'When the counter goes back to zero (YouTube: midnight America/Los_Angeles).' })
   resetsAt: string;
+  @ApiInteger({
+    nullable: true,
+    description:
+      "Facebook: the highest usage Meta reported last in this window (percent, from X-App-Usage and X-Business-Use-Case-Usage); exports slow down from 75 and park from 95. Null where the platform reports none.",
+  })
+  reportedPercent: number | null;
 }
 
 export class PlatformAccountView {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { QuotaLimit } from '@app/contracts';
 import { QuotaExceededError, nextQuotaReset } from '@app/platform-adapters';
-import type { PlatformAdapter, QuotaCharge, QuotaLedger } from '@app/platform-adapters';
+import type { PlatformAdapter, PlatformUsageReport, QuotaCharge, QuotaLedger } from '@app/platform-adapters';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../../../database/query-rows';
 import type { QuotaStanding } from '../platform-access';
@@ -38,6 +38,16 @@ export class QuotaLedgerService {
           throw new QuotaExceededError(adapter.descriptor.name, charge.bucket, resetsAt, `the daily budget of ${limit.limit} ${limit.unit}s is spent`);
         }
       },
+      reportUsage: async (report: PlatformUsageReport) => {
+        const limit = limitOf(adapter, 'default') ?? adapter.descriptor.limits[0];
+        if (!limit) return;
+        await this.db.query(
+          `INSERT INTO platform_quota_usage (user_id, platform, bucket, resets_at, units, reported_percent)
+           VALUES ($1, $2, $3, $4, 0, $5)
+           ON CONFLICT (user_id, platform, bucket, resets_at) DO UPDATE SET reported_percent = EXCLUDED.reported_percent`,
+          [userId, adapter.descriptor.name, limit.bucket, windowEnd(limit, new Date()), Math.max(0, Math.min(32_767, Math.round(report.percent)))],
+        );
+      },
     };
   }
 
@@ -45,12 +55,12 @@ export class QuotaLedgerService {
     const limit = limitOf(adapter, 'default') ?? adapter.descriptor.limits[0];
     if (!limit) return { used: 0, limit: 0, remaining: Number.MAX_SAFE_INTEGER, resetsAt: now };
     const resetsAt = windowEnd(limit, now);
-    const rows: { units: string }[] = await this.db.query(
-      `SELECT units FROM platform_quota_usage WHERE user_id = $1 AND platform = $2 AND bucket = $3 AND resets_at = $4`,
+    const rows: { units: string; reported_percent: number | null }[] = await this.db.query(
+      `SELECT units, reported_percent FROM platform_quota_usage WHERE user_id = $1 AND platform = $2 AND bucket = $3 AND resets_at = $4`,
       [userId, adapter.descriptor.name, limit.bucket, resetsAt],
     );
     const used = Number(rows[0]?.units ?? 0);
-    return { used, limit: limit.limit, remaining: Math.max(0, limit.limit - used), resetsAt };
+    return { used, limit: limit.limit, remaining: Math.max(0, limit.limit - used), resetsAt, reportedPercent: rows[0]?.reported_percent ?? null };
   }
 }
 
