@@ -1,10 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ExportJobRepository } from '../export-job.repository';
+import { ExportStorage } from '../export-storage';
 import { ExportQueue } from './export-queue';
 
 const RECONCILE_EVERY_MS = 60_000;
 const CLEANUP_EVERY_MS = 60 * 60_000;
+/** An upload untouched this long belongs to a request that died: a live one writes at least every few seconds. */
+const STALE_UPLOAD_MS = 6 * 60 * 60_000;
 
 /**
  * PostgreSQL is the truth about exports; the queue can lose jobs (Redis restarted empty, an enqueue
@@ -20,6 +23,7 @@ export class ExportMaintenance implements OnApplicationBootstrap, OnApplicationS
   constructor(
     private readonly jobs: ExportJobRepository,
     private readonly queue: ExportQueue,
+    private readonly storage: ExportStorage,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -30,6 +34,7 @@ export class ExportMaintenance implements OnApplicationBootstrap, OnApplicationS
     };
     every(RECONCILE_EVERY_MS, () => this.reconcile());
     every(CLEANUP_EVERY_MS, () => this.removeExpired());
+    every(CLEANUP_EVERY_MS, () => this.storage.removeStaleUploads(STALE_UPLOAD_MS));
   }
 
   onApplicationShutdown(): void {

@@ -4,11 +4,12 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { ErrorCode, WaitReason } from '@app/contracts';
 import {
   CredentialsRejectedError,
-  MediaFetcher,
+  InvalidArchiveError,
   PlatformError,
   QuotaExceededError,
   RateLimitedError,
 } from '@app/platform-adapters';
+import type { PlatformAdapter, PlatformCallContext } from '@app/platform-adapters';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
@@ -18,6 +19,7 @@ import { ExportJobRepository, StaleAttemptError } from '../export-job.repository
 import { ExportStorage } from '../export-storage';
 import { downloadPath } from '../export-views.mapper';
 import { ExportEventBus } from '../events/export-event-bus';
+import { ExportSource, ExportSources, isArchiveImport } from '../import/export-source';
 import { ProgressThrottle } from '../events/progress-throttle';
 import { ExportPipeline } from '../pipeline/export-pipeline';
 import { plannedCollections } from '../pipeline/planned-collections';
@@ -47,7 +49,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     private readonly storage: ExportStorage,
     private readonly events: ExportEventBus,
     private readonly running: RunningExports,
-    private readonly media: MediaFetcher,
+    private readonly sources: ExportSources,
   ) {
     super();
   }
@@ -87,9 +89,14 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     else this.logger.log(`Export ${row.id} of user ${row.userId} started (${row.platform}, attempt ${row.attempt})`);
     const progress = new ProgressThrottle((payload) => this.events.publish({ userId: row.userId, name: 'export:progress', payload }));
     let connection: ConnectedPlatform | undefined;
+    let source: ExportSource | undefined;
     try {
-      connection = await this.platforms.connected(row.userId, row.platform);
-      const warnings = await this.run(row, connection, signal, progress);
+      if (isArchiveImport(row)) source = await this.sources.fromArchive(row);
+      else {
+        connection = await this.platforms.connected(row.userId, row.platform);
+        source = this.sources.fromConnection(connection);
+      }
+      const warnings = await this.run(row, source, signal, progress);
       progress.flush();
       this.events.publish({
         userId: row.userId,
@@ -101,20 +108,21 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
       progress.flush();
       await this.handleFailure(job, token, row, connection, error);
     } finally {
+      source?.close();
       this.running.finish(exportId);
     }
   }
 
   /** Collects and writes the archive; returns the warnings the export completed with. */
-  private async run(row: ExportJob, connection: ConnectedPlatform, signal: AbortSignal, progress: ProgressThrottle): Promise<string[]> {
+  private async run(row: ExportJob, source: ExportSource, signal: AbortSignal, progress: ProgressThrottle): Promise<string[]> {
     let waiting: WaitReason | null = null;
-    const context = connection.callContext(signal, (wait) => {
+    const context = source.callContext(signal, (wait) => {
       waiting = wait.cause;
       void this.recordWait(row, wait.cause, wait.resumeAt);
     });
-    const account = row.account ?? (await this.describeAccount(row, connection, context));
+    const account = row.account ?? (await this.describeAccount(row, source.adapter, context));
     const folder = this.storage.workFolder(row.id);
-    const plans = plannedCollections(connection.adapter, row.options);
+    const plans = plannedCollections(source.adapter, row.options);
     const pipeline = new ExportPipeline(
       {
         exportId: row.id,
@@ -127,11 +135,11 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
       },
       plans,
       {
-        adapter: connection.adapter,
+        adapter: source.adapter,
         context,
         checkpoints: this.jobs,
         folder,
-        media: this.media,
+        media: source.media,
         afterCheckpoint: () => this.running.throwIfStopRequested(row.id),
         onProgress: (fields) => {
           if (waiting) this.resumed(row, waiting);
@@ -151,7 +159,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
         folder,
         checkpoints: collected,
         warnings: [...row.warnings, ...shortfall],
-        views: connection.adapter.views,
+        views: source.adapter.views,
         manifest: {
           exportId: row.id,
           platform: row.platform,
@@ -160,6 +168,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
           createdAt: row.createdAt.toISOString(),
           completedAt: new Date().toISOString(),
           generator: `Star Export ${this.config.version}`,
+          ...source.manifest,
         },
       },
       signal,
@@ -176,16 +185,12 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
       throw new StaleAttemptError(row.id, row.attempt);
     }
     await this.storage.removeScratch(row.id);
-    await this.platforms.recordSync(connection, new Date());
+    if (source.connection) await this.platforms.recordSync(source.connection, new Date());
     return archive.warnings;
   }
 
-  private async describeAccount(
-    row: ExportJob,
-    connection: ConnectedPlatform,
-    context: ReturnType<ConnectedPlatform['callContext']>,
-  ): Promise<{ id: string; name: string }> {
-    const info = await connection.adapter.verifyCredentials(context);
+  private async describeAccount(row: ExportJob, adapter: PlatformAdapter, context: PlatformCallContext): Promise<{ id: string; name: string }> {
+    const info = await adapter.verifyCredentials(context);
     const account = { id: info.accountId, name: info.name };
     await this.jobs.recordAccount(row, account);
     return account;
@@ -211,6 +216,10 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     if (error instanceof CredentialsRejectedError) {
       if (connection) await this.platforms.markNeedsReconnect(connection, error.message);
       await this.fail(row, ErrorCode.PLATFORM_NOT_CONNECTED, `${row.platform} no longer accepts the connection; reconnect it and start again`);
+      throw new UnrecoverableError(error.message);
+    }
+    if (error instanceof InvalidArchiveError) {
+      await this.fail(row, ErrorCode.INVALID_ARCHIVE, error.message);
       throw new UnrecoverableError(error.message);
     }
     if (error instanceof PlatformError && error.code === ErrorCode.PLATFORM_NOT_CONNECTED) {
