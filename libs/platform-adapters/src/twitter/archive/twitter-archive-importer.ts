@@ -139,7 +139,7 @@ class OpenedXArchive implements OpenedArchive {
       let element = 0;
       let items: ExportItem[] = [];
       const skip = fileIndex === startFile ? startElement : 0;
-      for await (const value of jsonArrayElements(await this.zip.stream(files[fileIndex]))) {
+      for await (const value of readable(files[fileIndex], jsonArrayElements(await this.zip.stream(files[fileIndex])))) {
         signal?.throwIfAborted();
         element++;
         if (element <= skip) continue;
@@ -209,4 +209,16 @@ function parseCursor(collection: string, cursor: Cursor | undefined): [number, n
   const match = /^(\d+):(\d+)$/.exec(cursor);
   if (!match) throw new InvalidCursorError('twitter', collection, cursor);
   return [Number(match[1]), Number(match[2])];
+}
+
+/** A data file that does not parse is a broken archive, reported as such rather than retried. */
+async function* readable(file: string, elements: AsyncGenerator<unknown>): AsyncGenerator<unknown> {
+  try {
+    yield* elements;
+  } catch (error) {
+    if (error instanceof SyntaxError || (error instanceof Error && /ends inside its array|element is longer/.test(error.message))) {
+      throw new InvalidArchiveError('corrupt', `${file} of the X archive is not readable (${error.message})`);
+    }
+    throw error;
+  }
 }

@@ -56,6 +56,8 @@ export async function receiveArchiveUpload(request: Request, response: Response,
   }
   const fields: Record<string, string> = {};
   let received: Promise<{ fileName: string; bytes: number; sha256: string }> | undefined;
+  // Unpiped after a refusal, the file part never ends by itself: aborting closes the file being written.
+  const writing = new AbortController();
   try {
     await new Promise<void>((resolve, reject) => {
       parser.on('field', (name, value) => {
@@ -68,7 +70,7 @@ export async function receiveArchiveUpload(request: Request, response: Response,
           return;
         }
         stream.on('limit', () => reject(payloadTooLarge(target.maxBytes)));
-        received = writeFile(stream, target, info.filename ?? 'archive.zip');
+        received = writeFile(stream, target, info.filename ?? 'archive.zip', writing.signal);
         received.catch(reject);
       });
       parser.on('filesLimit', () => reject(invalidFormat('Only one file is accepted', [{ field: 'file', messages: ['one file only'] }])));
@@ -83,6 +85,7 @@ export async function receiveArchiveUpload(request: Request, response: Response,
     return { ...(await received), fields };
   } catch (error) {
     request.unpipe(parser);
+    writing.abort();
     if (error instanceof ApiError && error.code === ErrorCode.PAYLOAD_TOO_LARGE) closeAfterAnswer(request, response);
     else request.resume();
     await received?.catch(() => undefined);
@@ -91,7 +94,12 @@ export async function receiveArchiveUpload(request: Request, response: Response,
   }
 }
 
-async function writeFile(stream: NodeJS.ReadableStream & { truncated: boolean }, target: UploadTarget, fileName: string): Promise<{ fileName: string; bytes: number; sha256: string }> {
+async function writeFile(
+  stream: NodeJS.ReadableStream & { truncated: boolean },
+  target: UploadTarget,
+  fileName: string,
+  signal: AbortSignal,
+): Promise<{ fileName: string; bytes: number; sha256: string }> {
   const hash = createHash('sha256');
   let bytes = 0;
   const tap = new Transform({
@@ -106,7 +114,7 @@ async function writeFile(stream: NodeJS.ReadableStream & { truncated: boolean },
   stream.on('limit', () => {
     overCap = true;
   });
-  await pipeline(stream, tap, createWriteStream(target.path, { mode: PRIVATE_FILE_MODE }));
+  await pipeline(stream, tap, createWriteStream(target.path, { mode: PRIVATE_FILE_MODE }), { signal });
   if (overCap || stream.truncated) throw payloadTooLarge(target.maxBytes);
   return { fileName, bytes, sha256: hash.digest('hex') };
 }
