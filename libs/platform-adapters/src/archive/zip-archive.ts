@@ -146,7 +146,7 @@ async function scanEntries(zip: yauzl.ZipFile, limits: ZipLimits): Promise<Map<s
         }
         zip.readEntry();
       } catch (error) {
-        reject(error as Error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
     zip.readEntry();
@@ -202,7 +202,8 @@ async function startsLikeZip(path: string): Promise<boolean> {
 }
 
 function printable(name: string): string {
-  return name.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 200);
+  // Control characters of a hostile name never reach a message or a log line as they are.
+  return [...name].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? '?' : c)).join('').slice(0, 200);
 }
 
 /** Fails the stream at its end when the inflated bytes do not match the entry's CRC-32. */
