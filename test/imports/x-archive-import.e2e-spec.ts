@@ -110,10 +110,10 @@ describe('X archive import', () => {
     expect(x?.features).toMatchObject({ tweets: true, 'archive:tweets': true, 'archive:direct-messages': true, 'archive:group-direct-messages': true });
   });
 
-  it('refuses topUp while X is not connected, and keeps nothing of the upload', async () => {
+  it('refuses topUp, which is not built yet, instead of ignoring it', async () => {
     const zip = buildZip(xArchiveEntries({ generation: 'modern', parts: [1] }));
     const res = await uploadArchive(t, user, zip, { options: JSON.stringify({ topUp: true }) });
-    expect(res.status).toBe(409);
-    expect(res.body).toMatchObject({ success: false, code: 'PLATFORM_NOT_CONNECTED' });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ success: false, code: 'INVALID_FORMAT', details: [{ field: 'options.topUp' }] });
   });
 });

@@ -655,7 +655,7 @@ export interface components {
              * @enum {string}
              */
             platform?: "youtube" | "facebook" | "twitter";
-            /** @description JSON of the export options (`collections`, `includeMedia`, `dateRange`, `maxRecords`) plus `topUp`, e.g. `{"includeMedia":true}`. */
+            /** @description JSON of the export options (`collections`, `includeMedia`, `dateRange`, `maxRecords`) e.g. `{"includeMedia":true}`. */
             options?: string;
         };
         ExportListItemView: {
@@ -1850,15 +1850,6 @@ export interface operations {
             };
             /** @description Not signed in */
             401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
-                };
-            };
-            /** @description topUp asked for and the platform is not connected */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };

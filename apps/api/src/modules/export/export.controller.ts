@@ -78,7 +78,6 @@ export class ExportController {
   @ApiErrors(
     [400, 'Not multipart, a missing file, bad fields (INVALID_FORMAT), or an archive that cannot be imported (INVALID_ARCHIVE, the reason in the message)'],
     [401, 'Not signed in'],
-    [409, 'topUp asked for and the platform is not connected'],
     [413, 'The archive is larger than IMPORT_MAX_BYTES (PAYLOAD_TOO_LARGE)'],
     [429, 'Rate limit, or too many active exports'],
     [503, 'The server has no room for a new import (STORAGE_FULL)'],

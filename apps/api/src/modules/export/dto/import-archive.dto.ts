@@ -6,8 +6,8 @@ import { ExportOptionsDto } from './start-export.dto';
 
 export class ImportOptionsDto extends ExportOptionsDto {
   /**
-   * When the platform is also connected: fetch from its API what is newer than the archive's newest
-   * item, merged by id (X only).
+   * Reserved for merging what the connected platform's API has newer than the archive; not available
+   * yet, so `true` is refused (400) rather than ignored.
    */
   @IsOptional()
   @IsBoolean()
@@ -47,7 +47,7 @@ export class ImportArchiveForm {
 
   @ApiPropertyOptional({
     type: 'string',
-    description: 'JSON of the export options (`collections`, `includeMedia`, `dateRange`, `maxRecords`) plus `topUp`, e.g. `{"includeMedia":true}`.',
+    description: 'JSON of the export options (`collections`, `includeMedia`, `dateRange`, `maxRecords`) e.g. `{"includeMedia":true}`.',
   })
   options?: string;
 }

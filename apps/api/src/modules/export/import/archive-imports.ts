@@ -8,7 +8,6 @@ import { ApiError, invalidFormat } from '../../../common/api-error';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
 import { createValidationPipe } from '../../../common/validation';
-import { PlatformAccess } from '../../platforms';
 import { ImportArchiveDto } from '../dto/import-archive.dto';
 import type { StartedExportView } from '../dto/export-views.dto';
 import { ExportEventBus } from '../events/export-event-bus';
@@ -38,7 +37,6 @@ export class ArchiveImports {
   constructor(
     @InjectConfig() private readonly config: AppConfig,
     private readonly registry: PlatformAdapterRegistry,
-    private readonly platforms: PlatformAccess,
     private readonly jobs: ExportJobRepository,
     private readonly queue: ExportQueue,
     private readonly storage: ExportStorage,
@@ -73,7 +71,6 @@ export class ArchiveImports {
     opened.zip.close();
     const options: ExportOptions = { ...plain(request.options ?? {}), source };
     this.check(platform, request, options, held.map((plan) => plan.collection));
-    if (options.topUp) await this.platforms.connected(userId, platform);
 
     const inserted = await this.jobs.insert(
       { userId, platform, format: request.format, options, totalItems: null, estimatedUnits: null, idempotencyKey: null, idempotencyFingerprint: null },
@@ -110,8 +107,9 @@ export class ArchiveImports {
     if (!formats.includes(request.format)) {
       throw invalidFormat(`Imports of this archive are available as ${formats.join(', ')}`, [{ field: 'format', messages: [`format must be one of ${formats.join(', ')}`] }]);
     }
-    if (options.topUp && platform !== 'twitter') {
-      throw invalidFormat('topUp is available for X archives only', [{ field: 'options.topUp', messages: ['X archives only'] }]);
+    // Merging newer items from the API is not built yet: refused rather than silently ignored.
+    if (options.topUp) {
+      throw invalidFormat('topUp is not available yet: import the archive alone', [{ field: 'options.topUp', messages: ['not available yet'] }]);
     }
     const offered = archiveImporterFor(platform)?.collections ?? [];
     const unknown = (options.collections ?? []).filter((name) => !offered.includes(name));
