@@ -20,6 +20,8 @@ export const ErrorCode = {
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   INVALID_FORMAT: 'INVALID_FORMAT',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** 400: an uploaded platform archive cannot be imported; the message says why (not a ZIP, a zip bomb, …). */
+  INVALID_ARCHIVE: 'INVALID_ARCHIVE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',

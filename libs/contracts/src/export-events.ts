@@ -44,6 +44,19 @@ export interface ExportCancelledPayload {
   platform: string;
 }
 
+/**
+ * An archive upload to `POST /api/export/import` is arriving: sent to the uploader's sockets about every
+ * percent while the file streams to disk, before the export exists (the answer carries its jobId).
+ */
+export interface ImportUploadPayload {
+  /** The upload's own id, the same in every event of one upload. */
+  uploadId: string;
+  fileName: string;
+  receivedBytes: number;
+  /** From the request's Content-Length (the whole multipart body), null when the client sent none. */
+  totalBytes: number | null;
+}
+
 /** Event name to payload, for typed socket subscribers: `socket.on(name, (payload: ExportEventMap[typeof name]) => …)`. */
 export interface ExportEventMap {
   'export:progress': ExportProgressPayload;
@@ -53,6 +66,13 @@ export interface ExportEventMap {
   'export:waiting': ExportWaitingPayload;
   'export:resumed': ExportResumedPayload;
 }
+
+/** What the server sends to one user's sockets: the export events and the upload progress of an import. */
+export interface UserEventMap extends ExportEventMap {
+  'import:upload': ImportUploadPayload;
+}
+
+export type UserEventName = keyof UserEventMap;
 
 export type ExportEventName = keyof ExportEventMap;
 
@@ -75,7 +95,7 @@ export interface AuthRefreshRequest {
 export type AuthRefreshAck = { ok: true; expiresAt: string } | { ok: false; code: 'AUTH_REQUIRED' | 'INVALID_TOKEN' };
 
 /** Every event the server emits on a socket: the export events and the expiry warning. */
-export interface ServerToClientEventMap extends ExportEventMap {
+export interface ServerToClientEventMap extends UserEventMap {
   'auth:expiring': AuthExpiringPayload;
 }
 

@@ -63,4 +63,23 @@ export type ExportOptions = {
    * offers. Plans whose `feature` is not listed are left out.
    */
   collections?: string[];
+  /**
+   * Archive imports only: also fetch from the connected platform's API what is newer than the archive's
+   * newest item, merged by id.
+   */
+  topUp?: boolean;
+  /** Set by `POST /api/export/import`, never by a client: the uploaded archive the export reads instead of the API. */
+  source?: ArchiveSource;
+};
+
+/** The uploaded archive an import reads; the file itself lives in the export's work folder. */
+export type ArchiveSource = {
+  kind: 'archive';
+  /** The uploaded file's name, for the manifest only. */
+  fileName: string;
+  bytes: number;
+  /** Hex SHA-256 of the uploaded file. */
+  sha256: string;
+  /** ISO 8601. */
+  uploadedAt: string;
 };

@@ -57,3 +57,10 @@ export {
   YOUTUBE_WATCH_URL,
   type YouTubeMethod,
 } from './youtube/youtube.descriptor';
+
+// Archive imports
+export * from './archive/archive-import';
+export * from './archive/archive-importer';
+export * from './archive/invalid-archive';
+export * from './archive/platform-detection';
+export { DEFAULT_ZIP_LIMITS, ZipArchive, type ZipEntryInfo, type ZipLimits } from './archive/zip-archive';

@@ -52,6 +52,8 @@ export interface AppConfig {
     maxActivePerUser: number;
     /** Days a completed archive is kept before the cleanup deletes it. */
     retentionDays: number;
+    /** Largest platform archive `POST /api/export/import` accepts, in bytes (IMPORT_MAX_BYTES). */
+    importMaxBytes: number;
   };
 }
 
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, version: string): AppConfig {
     exports: {
       maxActivePerUser: read.int('EXPORT_MAX_ACTIVE', 3, 1, 100),
       retentionDays: read.int('EXPORT_RETENTION_DAYS', 7, 1, 3650),
+      importMaxBytes: read.int('IMPORT_MAX_BYTES', 20 * 1024 ** 3, 1024, 2 ** 50),
     },
     // The docs map every route for whoever asks: a production server shows them only when told to.
     apiDocs: read.oneOf('API_DOCS', ['true', 'false'] as const, production ? 'false' : 'true') === 'true',

@@ -305,6 +305,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/export/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports a platform's own data archive (X archive, Facebook or Instagram "Download Your Information"
+         *     in JSON, Google Takeout of YouTube) as an export: the upload streams to disk, the archive is checked
+         *     and its platform detected from its content, and the answer is the same as a start's. From then on
+         *     it is an export like any other (status, events, cancel, download). Upload progress arrives over the
+         *     WebSocket as `import:upload`.
+         */
+        post: operations["importArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/export": {
         parameters: {
             query?: never;
@@ -425,7 +448,7 @@ export interface components {
             /** @description Human-readable message */
             error: string;
             /** @enum {string} */
-            code: "AUTH_REQUIRED" | "INVALID_TOKEN" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "ACCOUNT_EXISTS_LINK_REQUIRED" | "PROVIDER_NOT_CONFIGURED" | "PLATFORM_NOT_FOUND" | "PLATFORM_NOT_CONNECTED" | "PLATFORM_TOKEN_REJECTED" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "EXPORT_FAILED" | "EXPORT_ALREADY_FINISHED" | "EXPORT_EXPIRED" | "TOO_MANY_EXPORTS" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMIT_EXCEEDED" | "QUOTA_EXCEEDED" | "INVALID_FORMAT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "BAD_GATEWAY" | "SERVICE_UNAVAILABLE" | "STORAGE_FULL" | "INTERNAL_ERROR";
+            code: "AUTH_REQUIRED" | "INVALID_TOKEN" | "INVALID_CREDENTIALS" | "EMAIL_TAKEN" | "ACCOUNT_EXISTS_LINK_REQUIRED" | "PROVIDER_NOT_CONFIGURED" | "PLATFORM_NOT_FOUND" | "PLATFORM_NOT_CONNECTED" | "PLATFORM_TOKEN_REJECTED" | "EXPORT_NOT_FOUND" | "EXPORT_NOT_READY" | "EXPORT_FAILED" | "EXPORT_ALREADY_FINISHED" | "EXPORT_EXPIRED" | "TOO_MANY_EXPORTS" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMIT_EXCEEDED" | "QUOTA_EXCEEDED" | "INVALID_FORMAT" | "PAYLOAD_TOO_LARGE" | "INVALID_ARCHIVE" | "UNSUPPORTED_MEDIA_TYPE" | "NOT_FOUND" | "CONFLICT" | "FORBIDDEN" | "BAD_GATEWAY" | "SERVICE_UNAVAILABLE" | "STORAGE_FULL" | "INTERNAL_ERROR";
             details?: components["schemas"]["ValidationDetailDto"][];
         };
         HealthServices: {
@@ -528,6 +551,7 @@ export interface components {
             /** @enum {string} */
             authType: "oauth" | "cookies" | "archive";
             exportFormats: ("json" | "csv" | "html")[];
+            /** @description What can be exported: API collections by name, and `archive:<collection>` for each collection an archive import (`POST /api/export/import`) gives. */
             features: {
                 [key: string]: boolean;
             };
@@ -636,6 +660,25 @@ export interface components {
              */
             format: "json" | "csv" | "html";
             options?: components["schemas"]["ExportOptionsDto"];
+        };
+        ImportArchiveForm: {
+            /**
+             * Format: binary
+             * @description The platform's archive as downloaded: X archive, Facebook or Instagram "Download Your Information" (JSON), or Google Takeout (YouTube).
+             */
+            file: string;
+            /**
+             * @description One of the platform's `exportFormats`.
+             * @enum {string}
+             */
+            format: "json" | "csv" | "html";
+            /**
+             * @description The platform the archive is from; detected from its content when absent, refused (INVALID_ARCHIVE) when it disagrees.
+             * @enum {string}
+             */
+            platform?: "youtube" | "facebook" | "twitter" | "instagram";
+            /** @description JSON of the export options (`collections`, `includeMedia`, `dateRange`, `maxRecords`) e.g. `{"includeMedia":true}`. */
+            options?: string;
         };
         ExportListItemView: {
             /** Format: uuid */
@@ -1780,6 +1823,84 @@ export interface operations {
                 };
             };
             /** @description The server has no room for a new export (STORAGE_FULL), or the database or queue is briefly unreachable (SERVICE_UNAVAILABLE); see Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    importArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportArchiveForm"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        success: true;
+                        message?: string;
+                        data: components["schemas"]["StartedExportView"];
+                        /** @description The same as `data.jobId` */
+                        jobId: string;
+                    };
+                };
+            };
+            /** @description Not multipart, a missing file, bad fields (INVALID_FORMAT), or an archive that cannot be imported (INVALID_ARCHIVE, the reason in the message) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description The archive is larger than IMPORT_MAX_BYTES (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Rate limit, or too many active exports */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description The server has no room for a new import (STORAGE_FULL) */
             503: {
                 headers: {
                     [name: string]: unknown;

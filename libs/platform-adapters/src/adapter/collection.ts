@@ -41,9 +41,9 @@ export interface CollectionPlan {
 /**
  * How a media file is fetched: `http` (the default) is a plain GET of a file URL (MediaDownloader); the
  * others belong to a platform, which registers their fetcher in its PlatformDefinition (`ytdlp`: a YouTube
- * watch page whose video yt-dlp extracts). Only the library reads it (MediaFetcher).
+ * watch page whose video yt-dlp extracts), or to an archive import (`archive`: an entry of the uploaded ZIP). Only the library reads it (MediaFetcher).
  */
-export type MediaVia = 'http' | 'ytdlp';
+export type MediaVia = 'http' | 'ytdlp' | 'archive';
 
 /** A media file an item refers to, downloaded when the export includes media. */
 export type MediaReference = {

@@ -24,6 +24,7 @@ const OPERATION_IDS: Record<string, string> = {
   PlatformOAuthController_startOAuth: 'startPlatformOAuth',
   PlatformOAuthController_finishOAuth: 'finishPlatformOAuth',
   ExportController_start: 'startExport',
+  ExportController_importArchive: 'importArchive',
   ExportController_list: 'listExports',
   ExportController_stats: 'getExportStats',
   ExportController_get: 'getExport',

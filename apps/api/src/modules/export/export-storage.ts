@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, statfs } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
@@ -84,6 +84,44 @@ export class ExportStorage {
     const archives = await readdir(this.archives).catch(() => [] as string[]);
     const parts = archives.filter((name) => name.endsWith(archivePartPath('.zip'))).map((name) => name.split('.a')[0]);
     return [...new Set([...work, ...parts])];
+  }
+
+  /** Where an archive upload streams to until its export exists (the folder created 0700). */
+  async uploadPath(uploadId: string): Promise<string> {
+    const dir = join(this.config.storageDir, 'uploads');
+    await makePrivateDir(dir);
+    return join(dir, `${safeSegment(uploadId)}.zip`);
+  }
+
+  /** The uploaded archive an import reads: inside its work folder, so the export's cleanup removes it. */
+  importSourcePath(exportId: string): string {
+    return join(this.workDir(exportId), 'source.zip');
+  }
+
+  /** Moves a checked upload into the work folder of the export that reads it. */
+  async adoptUpload(uploadPath: string, exportId: string): Promise<void> {
+    await makePrivateDir(this.workRoot());
+    await makePrivateDir(this.workDir(exportId));
+    await rename(uploadPath, this.importSourcePath(exportId));
+  }
+
+  /**
+   * Deletes uploads older than `ageMs`: an instance that died mid-upload leaves its file behind, and no
+   * request will ever finish it. Returns how many went.
+   */
+  async removeStaleUploads(ageMs: number): Promise<number> {
+    const dir = join(this.config.storageDir, 'uploads');
+    const names = await readdir(dir).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names) {
+      const path = join(dir, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > ageMs) {
+        await rm(path, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
   }
 
   /** Everything an export left behind but its finished archive: the work folder and archive parts. */

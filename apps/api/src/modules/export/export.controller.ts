@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { invalidFormat } from '../../common/api-error';
 import { ApiEnvelope, ApiErrors } from '../../common/openapi/api-envelope.decorator';
@@ -15,10 +15,12 @@ import {
   ExportStatusView,
   StartedExportView,
 } from './dto/export-views.dto';
+import { ImportArchiveForm } from './dto/import-archive.dto';
 import { ListExportsQuery } from './dto/list-exports-query.dto';
 import { StartExportDto } from './dto/start-export.dto';
 import { ExportService } from './export.service';
 import { IdempotencyKey } from './idempotency-key.decorator';
+import { ArchiveImports } from './import/archive-imports';
 
 const exportId = new ParseUUIDPipe({
   version: '4',
@@ -34,6 +36,7 @@ export class ExportController {
   constructor(
     private readonly exports: ExportService,
     private readonly downloads: ArchiveDownloads,
+    private readonly imports: ArchiveImports,
   ) {}
 
   /** Starts an export; it runs in the background. Progress arrives over the WebSocket and from GET. */
@@ -58,6 +61,29 @@ export class ExportController {
       throw invalidFormat('Idempotency-Key must be 1 to 200 letters, digits or . _ : -');
     }
     return this.exports.start(user.id, body, idempotencyKey);
+  }
+
+  /**
+   * Imports a platform's own data archive (X archive, Facebook or Instagram "Download Your Information"
+   * in JSON, Google Takeout of YouTube) as an export: the upload streams to disk, the archive is checked
+   * and its platform detected from its content, and the answer is the same as a start's. From then on
+   * it is an export like any other (status, events, cancel, download). Upload progress arrives over the
+   * WebSocket as `import:upload`.
+   */
+  @Post('import')
+  @HttpCode(201)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: ImportArchiveForm })
+  @ApiEnvelope(StartedExportView, { status: 201, echo: ['jobId'] })
+  @ApiErrors(
+    [400, 'Not multipart, a missing file, bad fields (INVALID_FORMAT), or an archive that cannot be imported (INVALID_ARCHIVE, the reason in the message)'],
+    [401, 'Not signed in'],
+    [413, 'The archive is larger than IMPORT_MAX_BYTES (PAYLOAD_TOO_LARGE)'],
+    [429, 'Rate limit, or too many active exports'],
+    [503, 'The server has no room for a new import (STORAGE_FULL)'],
+  )
+  importArchive(@CurrentUser() user: AuthUser, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<StartedExportView> {
+    return this.imports.receive(user.id, request, response);
   }
 
   /** The user's exports, newest first. */

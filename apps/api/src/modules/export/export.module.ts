@@ -14,6 +14,8 @@ import { ExportController } from './export.controller';
 import { ExportJobRepository } from './export-job.repository';
 import { ExportService } from './export.service';
 import { ExportStorage } from './export-storage';
+import { ArchiveImports } from './import/archive-imports';
+import { ExportSources } from './import/export-source';
 import { ExportMaintenance } from './queue/export-maintenance';
 import { MaintenanceLease } from './queue/maintenance-lease';
 import { EXPORT_QUEUE, ExportQueue } from './queue/export-queue';
@@ -35,9 +37,9 @@ export class ExportModule implements NestModule {
     const serves = role !== 'worker';
     const works = role !== 'api';
     // ExportStorage on every role: the API checks free space before a start, workers write the files.
-    const providers: Provider[] = [ExportJobRepository, ExportQueue, ExportStorage, ExportService, ExportEventBus, ExportMaintenance, MaintenanceLease, DownloadLinks, ArchiveDownloads];
+    const providers: Provider[] = [ExportJobRepository, ExportQueue, ExportStorage, ExportService, ExportEventBus, ExportMaintenance, MaintenanceLease, DownloadLinks, ArchiveDownloads, ArchiveImports];
     if (serves) providers.push(ExportGateway);
-    if (works) providers.push(ExportProcessor, RunningExports);
+    if (works) providers.push(ExportProcessor, RunningExports, ExportSources);
     return {
       module: ExportModule,
       imports: [

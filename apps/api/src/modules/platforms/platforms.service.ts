@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { InMemoryCredentialStore, PlatformAdapterRegistry } from '@app/platform-adapters';
+import { InMemoryCredentialStore, PlatformAdapterRegistry, archiveImporterFor } from '@app/platform-adapters';
 import type { PlatformAdapter, PlatformCredentials } from '@app/platform-adapters';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { ConnectedPlatformsReader } from '../auth';
@@ -27,13 +27,14 @@ export class PlatformsService extends ConnectedPlatformsReader {
     super();
   }
 
+  /** Each platform's features; those an archive import gives are listed as `archive:<collection>`. */
   catalogue(): PlatformView[] {
     return this.registry.descriptors().map(({ name, displayName, authType, exportFormats, features }) => ({
       name,
       displayName,
       authType,
       exportFormats,
-      features,
+      features: { ...features, ...Object.fromEntries((archiveImporterFor(name)?.collections ?? []).map((collection) => [`archive:${collection}`, true])) },
     }));
   }
 

@@ -1,10 +1,10 @@
-import type { ExportEventMap, ExportEventName } from '@app/contracts';
+import type { UserEventMap, UserEventName } from '@app/contracts';
 
 /** An event for one user's subscribers; its name and payload are the API contract's (libs/contracts). */
-export interface UserEvent<K extends ExportEventName = ExportEventName> {
+export interface UserEvent<K extends UserEventName = UserEventName> {
   userId: string;
   name: K;
-  payload: ExportEventMap[K];
+  payload: UserEventMap[K];
 }
 
 /** Internal: ask whichever instance runs an export to stop it now. */

@@ -50,7 +50,8 @@ export class ExportGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   ) {}
 
   onModuleInit(): void {
-    this.events.onUserEvent((event) => this.server?.to(roomOf(event.userId)).emit(event.name, event.payload));
+    // Widened to one event's signature: socket.io's typed emit cannot take a union of name and payload.
+    this.events.onUserEvent((event) => this.server?.to(roomOf(event.userId)).emit(event.name as 'export:progress', event.payload as ExportProgressPayload));
     this.sessionEvents.onEnded((sessionIds) => this.server?.in(sessionIds.map(sessionRoomOf)).disconnectSockets(true));
   }
 

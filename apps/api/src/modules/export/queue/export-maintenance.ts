@@ -10,6 +10,8 @@ const CLEANUP_EVERY_MS = 60 * 60_000;
 const SWEEP_EVERY_MS = 10 * 60_000;
 /** The retention cleanup's lease: one instance of the deployment runs it per period. */
 const RETENTION_LEASE = 'export-retention';
+/** An upload untouched this long belongs to a request that died: a live one writes at least every few seconds. */
+const STALE_UPLOAD_MS = 6 * 60 * 60_000;
 
 /**
  * PostgreSQL is the truth about exports; the queue can lose jobs (Redis restarted empty, an enqueue
@@ -40,6 +42,7 @@ export class ExportMaintenance implements OnApplicationBootstrap, OnApplicationS
     every(RECONCILE_EVERY_MS, () => this.reconcile());
     every(SWEEP_EVERY_MS, () => this.sweepOrphans());
     every(CLEANUP_EVERY_MS, () => this.retention());
+    every(CLEANUP_EVERY_MS, () => this.storage.removeStaleUploads(STALE_UPLOAD_MS));
   }
 
   onApplicationShutdown(): void {

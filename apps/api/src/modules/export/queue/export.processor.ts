@@ -4,11 +4,12 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { ErrorCode, WaitReason } from '@app/contracts';
 import {
   CredentialsRejectedError,
-  MediaFetcher,
+  InvalidArchiveError,
   PlatformError,
   QuotaExceededError,
   RateLimitedError,
 } from '@app/platform-adapters';
+import type { PlatformAdapter, PlatformCallContext } from '@app/platform-adapters';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
@@ -21,6 +22,7 @@ import { ExportJobRepository, StaleAttemptError } from '../export-job.repository
 import { ExportStorage } from '../export-storage';
 import { downloadPath } from '../export-views.mapper';
 import { ExportEventBus } from '../events/export-event-bus';
+import { ExportSource, ExportSources, isArchiveImport } from '../import/export-source';
 import { ProgressThrottle } from '../events/progress-throttle';
 import { ExportPipeline } from '../pipeline/export-pipeline';
 import { plannedCollections } from '../pipeline/planned-collections';
@@ -53,8 +55,8 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     private readonly storage: ExportStorage,
     private readonly events: ExportEventBus,
     private readonly running: RunningExports,
-    private readonly media: MediaFetcher,
     private readonly shutdown: ShutdownState,
+    private readonly sources: ExportSources,
   ) {
     super();
   }
@@ -119,9 +121,14 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     else this.logger.log(`Export ${row.id} of user ${row.userId} started (${row.platform}, attempt ${row.attempt})`);
     const progress = new ProgressThrottle((payload) => this.events.publish({ userId: row.userId, name: 'export:progress', payload }));
     let connection: ConnectedPlatform | undefined;
+    let source: ExportSource | undefined;
     try {
-      connection = await this.platforms.connected(row.userId, row.platform);
-      const warnings = await this.run(row, connection, signal, progress);
+      if (isArchiveImport(row)) source = await this.sources.fromArchive(row);
+      else {
+        connection = await this.platforms.connected(row.userId, row.platform);
+        source = this.sources.fromConnection(connection);
+      }
+      const warnings = await this.run(row, source, signal, progress);
       progress.flush();
       this.events.publish({
         userId: row.userId,
@@ -133,23 +140,24 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
       progress.flush();
       await this.handleFailure(job, token, row, connection, error);
     } finally {
+      source?.close();
       this.running.finish(exportId);
     }
   }
 
   /** Collects and writes the archive; returns the warnings the export completed with. */
-  private async run(row: ExportJob, connection: ConnectedPlatform, signal: AbortSignal, progress: ProgressThrottle): Promise<string[]> {
+  private async run(row: ExportJob, source: ExportSource, signal: AbortSignal, progress: ProgressThrottle): Promise<string[]> {
     let waiting: WaitReason | null = null;
     const context = {
-      ...connection.callContext(signal, (wait) => {
+      ...source.callContext(signal, (wait) => {
         waiting = wait.cause;
         void this.recordWait(row, wait.cause, wait.resumeAt);
       }),
       logLabel: `export ${row.id}`,
     };
-    const account = row.account ?? (await this.describeAccount(row, connection, context));
+    const account = row.account ?? (await this.describeAccount(row, source.adapter, context));
     const folder = this.storage.workFolder(row.id);
-    const plans = plannedCollections(connection.adapter, row.options);
+    const plans = plannedCollections(source.adapter, row.options);
     const pipeline = new ExportPipeline(
       {
         exportId: row.id,
@@ -162,11 +170,11 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
       },
       plans,
       {
-        adapter: connection.adapter,
+        adapter: source.adapter,
         context,
         checkpoints: this.jobs,
         folder,
-        media: this.media,
+        media: source.media,
         afterCheckpoint: () => this.running.throwIfStopRequested(row.id),
         onProgress: (fields) => {
           if (waiting) this.resumed(row, waiting);
@@ -186,7 +194,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
         folder,
         checkpoints: collected,
         warnings: [...row.warnings, ...shortfall],
-        views: connection.adapter.views,
+        views: source.adapter.views,
         manifest: {
           exportId: row.id,
           platform: row.platform,
@@ -195,6 +203,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
           createdAt: row.createdAt.toISOString(),
           completedAt: new Date().toISOString(),
           generator: `Star Export ${this.config.version}`,
+          ...source.manifest,
         },
       },
       signal,
@@ -211,16 +220,12 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
       throw new StaleAttemptError(row.id, row.attempt);
     }
     await this.storage.removeScratch(row.id);
-    await this.platforms.recordSync(connection, new Date());
+    if (source.connection) await this.platforms.recordSync(source.connection, new Date());
     return archive.warnings;
   }
 
-  private async describeAccount(
-    row: ExportJob,
-    connection: ConnectedPlatform,
-    context: ReturnType<ConnectedPlatform['callContext']>,
-  ): Promise<{ id: string; name: string }> {
-    const info = await connection.adapter.verifyCredentials(context);
+  private async describeAccount(row: ExportJob, adapter: PlatformAdapter, context: PlatformCallContext): Promise<{ id: string; name: string }> {
+    const info = await adapter.verifyCredentials(context);
     const account = { id: info.accountId, name: info.name };
     await this.jobs.recordAccount(row, account);
     return account;
@@ -257,6 +262,10 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
           ? `${row.platform} ended the browser session: ${error.detail ?? 'logged out'}, and start the export again`
           : `${row.platform} no longer accepts the connection; reconnect it and start again`;
       await this.fail(row, ErrorCode.PLATFORM_NOT_CONNECTED, message);
+      throw new UnrecoverableError(error.message);
+    }
+    if (error instanceof InvalidArchiveError) {
+      await this.fail(row, ErrorCode.INVALID_ARCHIVE, error.message);
       throw new UnrecoverableError(error.message);
     }
     if (error instanceof PlatformError && error.code === ErrorCode.PLATFORM_NOT_CONNECTED) {

@@ -7,6 +7,7 @@ export class PlatformView {
   displayName: string;
   authType: AuthType;
   exportFormats: ExportFormat[];
+  /** What can be exported: API collections by name, and `archive:<collection>` for each collection an archive import (`POST /api/export/import`) gives. */
   features: Record<string, boolean>;
 }
 

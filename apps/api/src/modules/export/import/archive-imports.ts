@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { ErrorCode, type ArchiveSource, type ExportOptions } from '@app/contracts';
+import { InvalidArchiveError, PlatformAdapterRegistry, archiveImporterFor, openImport } from '@app/platform-adapters';
+import type { Request, Response } from 'express';
+import { ApiError, invalidFormat } from '../../../common/api-error';
+import type { AppConfig } from '../../../config/app-config';
+import { InjectConfig } from '../../../config/config.token';
+import { createValidationPipe } from '../../../common/validation';
+import { ImportArchiveDto } from '../dto/import-archive.dto';
+import type { StartedExportView } from '../dto/export-views.dto';
+import { ExportEventBus } from '../events/export-event-bus';
+import { ExportJobRepository } from '../export-job.repository';
+import { ExportStorage } from '../export-storage';
+import { startedView } from '../export-views.mapper';
+import { ExportQueue } from '../queue/export-queue';
+import { receiveArchiveUpload } from './archive-upload';
+
+/** Upload progress events: one per percent at most, and none closer than this. */
+const PROGRESS_EVERY_MS = 250;
+
+export function invalidArchive(error: InvalidArchiveError): ApiError {
+  return new ApiError(HttpStatus.BAD_REQUEST, ErrorCode.INVALID_ARCHIVE, error.message, [{ field: 'file', messages: [error.reason] }]);
+}
+
+/**
+ * `POST /api/export/import`: the upload streams to STORAGE_DIR/uploads, is checked as a safe ZIP of a
+ * platform Star Export can read, and becomes an export whose source is the archive. From there it is
+ * an export like any other: the same queue, worker, pipeline, writers, events, download and retention.
+ */
+@Injectable()
+export class ArchiveImports {
+  private readonly logger = new Logger(ArchiveImports.name);
+  private readonly validation = createValidationPipe();
+
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly registry: PlatformAdapterRegistry,
+    private readonly jobs: ExportJobRepository,
+    private readonly queue: ExportQueue,
+    private readonly storage: ExportStorage,
+    private readonly events: ExportEventBus,
+  ) {}
+
+  async receive(userId: string, request: Request, response: Response): Promise<StartedExportView> {
+    if (!(await this.storage.hasRoomForExport())) {
+      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.STORAGE_FULL, 'The server has no room for a new import right now; try again later', undefined, { 'Retry-After': '300' });
+    }
+    const uploadId = randomUUID();
+    const path = await this.storage.uploadPath(uploadId);
+    const progress = this.progressReporter(userId, uploadId, request);
+    const upload = await receiveArchiveUpload(request, response, { path, maxBytes: this.config.exports.importMaxBytes, onProgress: progress });
+    progress(upload.bytes, upload.fileName, true);
+    try {
+      const fields = await this.fields(upload.fields);
+      const source: ArchiveSource = { kind: 'archive', fileName: upload.fileName.slice(0, 255), bytes: upload.bytes, sha256: upload.sha256, uploadedAt: new Date().toISOString() };
+      return await this.start(userId, path, fields, source);
+    } finally {
+      // Adopted into the export's work folder when it started; otherwise nothing of it may stay.
+      await rm(path, { force: true });
+    }
+  }
+
+  private async start(userId: string, path: string, request: ImportArchiveDto, source: ArchiveSource): Promise<StartedExportView> {
+    const opened = await openImport(path, request.platform).catch((error: unknown) => {
+      throw error instanceof InvalidArchiveError ? invalidArchive(error) : error;
+    });
+    const platform = opened.platform;
+    const held = opened.archive.plans();
+    opened.zip.close();
+    const options: ExportOptions = { ...plain(request.options ?? {}), source };
+    this.check(platform, request, options, held.map((plan) => plan.collection));
+
+    const inserted = await this.jobs.insert(
+      { userId, platform, format: request.format, options, totalItems: null, estimatedUnits: null, idempotencyKey: null, idempotencyFingerprint: null },
+      this.config.exports.maxActivePerUser,
+    );
+    if (inserted.outcome !== 'created') {
+      throw new ApiError(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.TOO_MANY_EXPORTS, `At most ${this.config.exports.maxActivePerUser} exports may run at once; wait for one to finish or cancel one`);
+    }
+    await this.storage.adoptUpload(path, inserted.job.id);
+    await this.queue.enqueue(inserted.job.id);
+    this.logger.log(`Import ${inserted.job.id} of user ${userId} queued (${platform}, ${source.bytes} bytes)`);
+    return startedView(inserted.job);
+  }
+
+  /** The form fields, checked like a JSON body: `options` is a JSON string in the multipart form. */
+  private async fields(raw: Record<string, string>): Promise<ImportArchiveDto> {
+    const unknown = Object.keys(raw).filter((name) => !['format', 'platform', 'options'].includes(name));
+    if (unknown.length > 0) throw invalidFormat(`Unknown form fields: ${unknown.join(', ')}`, unknown.map((field) => ({ field, messages: [`property ${field} should not exist`] })));
+    let options: unknown;
+    if (raw.options !== undefined) {
+      try {
+        options = JSON.parse(raw.options);
+      } catch {
+        throw invalidFormat('options must be a JSON object', [{ field: 'options', messages: ['options must be a JSON object'] }]);
+      }
+    }
+    const body = { format: raw.format, ...(raw.platform !== undefined ? { platform: raw.platform } : {}), ...(options !== undefined ? { options } : {}) };
+    return (await this.validation.transform(body, { type: 'body', metatype: ImportArchiveDto })) as ImportArchiveDto;
+  }
+
+  private check(platform: string, request: ImportArchiveDto, options: ExportOptions, held: string[]): void {
+    const descriptor = this.registry.has(platform) ? this.registry.get(platform).descriptor : undefined;
+    const formats = descriptor?.exportFormats ?? ['json', 'csv', 'html'];
+    if (!formats.includes(request.format)) {
+      throw invalidFormat(`Imports of this archive are available as ${formats.join(', ')}`, [{ field: 'format', messages: [`format must be one of ${formats.join(', ')}`] }]);
+    }
+    // Merging newer items from the API is not built yet: refused rather than silently ignored.
+    if (options.topUp) {
+      throw invalidFormat('topUp is not available yet: import the archive alone', [{ field: 'options.topUp', messages: ['not available yet'] }]);
+    }
+    const offered = archiveImporterFor(platform)?.collections ?? [];
+    const unknown = (options.collections ?? []).filter((name) => !offered.includes(name));
+    if (unknown.length > 0) {
+      throw invalidFormat(`This archive offers ${offered.join(', ')}`, [{ field: 'options.collections', messages: [`unknown collections: ${unknown.join(', ')}`] }]);
+    }
+    const planned = options.collections ? held.filter((name) => options.collections?.includes(name)) : held;
+    if (planned.length === 0) throw invalidArchive(new InvalidArchiveError('empty', 'The archive holds none of the collections asked for'));
+  }
+
+  private progressReporter(userId: string, uploadId: string, request: Request): (receivedBytes: number, fileName: string, final?: boolean) => void {
+    const total = Number(request.headers['content-length']);
+    const totalBytes = Number.isFinite(total) && total > 0 ? total : null;
+    let lastAt = 0;
+    let lastPercent = -1;
+    return (receivedBytes, fileName, final = false) => {
+      const now = Date.now();
+      const percent = totalBytes ? Math.floor((receivedBytes / totalBytes) * 100) : -1;
+      if (!final && (now - lastAt < PROGRESS_EVERY_MS || (totalBytes !== null && percent === lastPercent))) return;
+      lastAt = now;
+      lastPercent = percent;
+      this.events.publish({ userId, name: 'import:upload', payload: { uploadId, fileName, receivedBytes, totalBytes } });
+    };
+  }
+}
+
+/** Only what the client set, as stored JSON (validation lets `null` through as "not set"). */
+function plain(options: object): ExportOptions {
+  return JSON.parse(JSON.stringify(options, (_key, value: unknown) => (value === null ? undefined : value))) as ExportOptions;
+}

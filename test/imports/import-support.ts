@@ -1,0 +1,29 @@
+import request from 'supertest';
+import type { Response } from 'supertest';
+import { registerUser } from '../support/auth-helpers';
+import type { ExportCaller } from '../support/export-client';
+import { pacer } from '../support/pacing';
+import type { TestApp } from '../support/test-app';
+
+/** A signed-in user with nothing connected: an archive import needs no connection. */
+export async function importingUser(t: TestApp): Promise<ExportCaller> {
+  const { session } = await registerUser(t);
+  return { session, auth: { Authorization: `Bearer ${session.token}` }, pace: pacer() };
+}
+
+export interface ImportForm {
+  format?: string;
+  platform?: string;
+  options?: string;
+  fileName?: string;
+}
+
+/** `POST /api/export/import` as a browser's FormData sends it: the fields, then the file. */
+export async function uploadArchive(t: TestApp, user: ExportCaller, zip: Buffer, form: ImportForm = {}): Promise<Response> {
+  await user.pace();
+  let call = request(t.url).post('/api/export/import').set(user.auth);
+  if (form.format !== undefined || !('format' in form)) call = call.field('format', form.format ?? 'json');
+  if (form.platform !== undefined) call = call.field('platform', form.platform);
+  if (form.options !== undefined) call = call.field('options', form.options);
+  return call.attach('file', zip, { filename: form.fileName ?? 'archive.zip', contentType: 'application/zip' });
+}
