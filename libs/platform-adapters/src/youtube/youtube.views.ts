@@ -15,4 +15,7 @@ export const YOUTUBE_VIEWS: CollectionViews = {
     about: { field: 'videoId', collection: 'videos' },
   },
   subscriptions: { title: 'title', date: 'subscribedAt', text: 'description' },
+  // Only a Google Takeout import has these (youtube/archive).
+  'watch-history': { title: 'title', date: 'watchedAt', text: 'channelTitle', link: 'url' },
+  'search-history': { title: 'query', date: 'searchedAt', link: 'url' },
 };
