@@ -78,7 +78,7 @@ export function takeoutEntries(language: Language): ZipEntrySpec[] {
       name: `${root}/${names.comments}`,
       data: csv([
         ['Comment ID', 'Channel ID', 'Comment Create Timestamp', 'Price', 'Parent Comment ID', 'Post ID', 'Video ID', 'Comment Text'],
-        ['UgxCommentOne', TAKEOUT_CHANNEL.id, '2024-01-02T14:30:00+02:00', '', '', '', 'dQw4w9WgXcQ', '{"text":"Still a classic, "},{"text":"line two\nhere"}'],
+        ['UgxCommentOne', TAKEOUT_CHANNEL.id, '2024-01-02T14:30:00+02:00', '', '', '', 'dQw4w9WgXcQ', '{"text":"Still a classic, "},{"text":"line two\\nhere"}'],
         ['UgxCommentTwo', TAKEOUT_CHANNEL.id, '2024-01-03T09:00:00+00:00', '', 'UgxParent', '', 'jNQXAC9IVRw', '{"text":"Agreed"}'],
       ]),
     },
