@@ -60,7 +60,7 @@ describe('Bad archives', () => {
     ['a zip bomb (20 MiB of zeros deflated)', () => buildZip([...xEntries(), { name: 'data/bomb.js', data: Buffer.alloc(20 * 1024 * 1024), deflate: true }]), 'compression_ratio'],
     ['100,000 tiny entries', () => buildZip(Array.from({ length: 100_000 }, (_, i) => ({ name: `f${i}` }))), 'too_many_entries'],
     ['an archive of no known platform', () => buildZip([{ name: 'notes/readme.txt', data: 'hello' }]), 'unknown_platform'],
-    ['a German Google Takeout (no importer for it yet)', () => buildZip([{ name: 'Takeout/YouTube und YouTube Music/Verlauf/Wiedergabeverlauf.json', data: '[]' }]), 'unsupported_platform'],
+    ['a German Google Takeout holding none of the YouTube files Star Export reads', () => buildZip([{ name: 'Takeout/YouTube und YouTube Music/Musik-Uploads/liesmich.txt', data: 'x' }]), 'empty'],
   ])('refuses %s', async (_name, build, reason) => {
     await refused(build(), reason);
   });
