@@ -6,7 +6,7 @@ import { pacer } from '../support/pacing';
 import type { TestApp } from '../support/test-app';
 
 /** A signed-in user with nothing connected: an archive import needs no connection. */
-export async function importingUser(t: TestApp): Promise<ExportCaller> {
+export async function importingUser(t: Pick<TestApp, 'url'>): Promise<ExportCaller> {
   const { session } = await registerUser(t);
   return { session, auth: { Authorization: `Bearer ${session.token}` }, pace: pacer() };
 }
@@ -19,7 +19,7 @@ export interface ImportForm {
 }
 
 /** `POST /api/export/import` as a browser's FormData sends it: the fields, then the file. */
-export async function uploadArchive(t: TestApp, user: ExportCaller, zip: Buffer, form: ImportForm = {}): Promise<Response> {
+export async function uploadArchive(t: Pick<TestApp, 'url'>, user: ExportCaller, zip: Buffer, form: ImportForm = {}): Promise<Response> {
   await user.pace();
   let call = request(t.url).post('/api/export/import').set(user.auth);
   if (form.format !== undefined || !('format' in form)) call = call.field('format', form.format ?? 'json');
