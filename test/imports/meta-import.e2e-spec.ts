@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { withArchive } from '../support/archive';
 import { completed } from '../support/export-client';
 import type { ExportCaller } from '../support/export-client';
@@ -121,5 +122,13 @@ describe('Meta archive import', () => {
     const res = await uploadArchive(t, user, buildZip(instagramEntries()), { platform: 'facebook' });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ success: false, code: 'INVALID_ARCHIVE', details: [{ field: 'file', messages: ['platform_mismatch'] }] });
+  });
+
+  it('lists what the Meta archives give in the catalogue features', async () => {
+    await user.pace();
+    const res = await request(t.url).get('/api/platforms').set(user.auth).expect(200);
+    const features = (name: string) => (res.body as { data: { name: string; features: Record<string, boolean> }[] }).data.find((entry) => entry.name === name)?.features;
+    expect(features('facebook')).toMatchObject({ messages: false, 'archive:messages': true, 'archive:posts': true, 'archive:comments': true });
+    expect(features('instagram')).toMatchObject({ 'archive:messages': true, 'archive:followers': true, 'archive:stories': true });
   });
 });
