@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { withArchive } from '../support/archive';
-import { completed } from '../support/export-client';
+import { completed, finished, waitFor } from '../support/export-client';
 import type { ExportCaller } from '../support/export-client';
 import { startTestApp } from '../support/test-app';
 import type { TestApp } from '../support/test-app';
@@ -122,6 +122,14 @@ describe('Meta archive import', () => {
     const res = await uploadArchive(t, user, buildZip(instagramEntries()), { platform: 'facebook' });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ success: false, code: 'INVALID_ARCHIVE', details: [{ field: 'file', messages: ['platform_mismatch'] }] });
+  });
+
+  it('fails an import whose Messenger file is broken with INVALID_ARCHIVE naming the file', async () => {
+    const entries = facebook2024Entries().map((entry) => (entry.name.endsWith(`${FB_THREAD}/message_2.json`) ? { name: entry.name, data: '{"participants": [], "messages": [{"sender_name": "A' } : entry));
+    const res = await uploadArchive(t, user, buildZip(entries));
+    expect(res.status).toBe(201);
+    const state = await waitFor(t, user, (res.body as { data: { jobId: string } }).data.jobId, finished);
+    expect(state).toMatchObject({ status: 'failed', error: { code: 'INVALID_ARCHIVE', message: expect.stringContaining('message_2.json') } });
   });
 
   it('lists what the Meta archives give in the catalogue features', async () => {

@@ -20,7 +20,7 @@ export function archiveProfileRecord(file: unknown, media: MetaMediaIndex): Expo
       name: text(name, 'full_name'),
       firstName: text(name, 'first_name'),
       lastName: text(name, 'last_name'),
-      email: stringField({ email: (arrayField(asRecord(profile.emails), 'emails') ?? [])[0] }, 'email') ?? null,
+      email: (arrayField(asRecord(profile.emails), 'emails') ?? []).find((email): email is string => typeof email === 'string') ?? null,
       link,
       pictureUrl: picture?.url ?? null,
       source: 'archive',
@@ -35,6 +35,16 @@ export function profileId(profile: Json): string {
   const link = stringField(profile, 'profile_uri');
   const fromLink = link ? (/[?&]id=(\d+)/.exec(link)?.[1] ?? link.replace(/\/+$/, '').split('/').pop()) : undefined;
   return fromLink || stringField(asRecord(profile.name), 'full_name') || 'facebook-archive';
+}
+
+/**
+ * When the photo was taken: the DYI strips EXIF from the files but keeps it in `media_metadata`
+ * (`photo_metadata.taken_timestamp`, or in `exif_data[]` in later exports).
+ */
+function takenTime(file: Json): string | null {
+  const metadata = asRecord(asRecord(file.media_metadata)?.photo_metadata);
+  const exif = entries(metadata, 'exif_data').find((entry) => entry.taken_timestamp !== undefined);
+  return fromSeconds(metadata?.taken_timestamp ?? exif?.taken_timestamp);
 }
 
 /** One attachment element (`{media}`, `{place}`, `{external_context}`, `{life_event}`) in the adapter's attachment shape. */
@@ -52,7 +62,7 @@ function attachmentOf(element: Json, media: MetaMediaIndex): { attachment: JsonO
         imageUrl: ref?.url ?? text(file, 'uri'),
         targetId: null,
         createdTime: fromSeconds(file.creation_timestamp),
-        takenTime: fromSeconds(asRecord(asRecord(file.media_metadata)?.photo_metadata)?.taken_timestamp ?? (arrayField(asRecord(asRecord(file.media_metadata)?.photo_metadata), 'exif_data') ?? []).map((exif) => asRecord(exif)?.taken_timestamp).find((v) => v !== undefined)),
+        takenTime: takenTime(file),
         subattachments: [],
       },
       file: ref,

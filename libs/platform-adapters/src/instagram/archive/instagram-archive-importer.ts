@@ -14,13 +14,14 @@ const INSTAGRAM_URL = 'https://www.instagram.com';
 /**
  * Where each collection lives across the DYI generations: `account_information/` until 2022, then
  * `personal_information/personal_information.json`, nested once more from 2024, when everything the user
- * did moved under `your_instagram_activity/` and `connections/`. Matched at any depth.
+ * did moved under `your_instagram_activity/` (posts in `content/`, later `media/`) and `connections/`.
+ * Matched at any depth.
  */
 const INSTAGRAM_FILES = {
   profile: /(^|\/)(personal_information\/(personal_information\/)?personal_information|account_information\/personal_information)\.json$/,
-  posts: /(^|\/)content\/posts_\d+\.json$/,
-  stories: /(^|\/)content\/stories\.json$/,
-  reels: /(^|\/)content\/reels\.json$/,
+  posts: /(^|\/)(content|media)\/posts_\d+\.json$/,
+  stories: /(^|\/)(content|media)\/stories\.json$/,
+  reels: /(^|\/)(content|media)\/reels\.json$/,
   comments: /(^|\/)comments\/(post_comments(_\d+)?|reels_comments)\.json$/,
   messages: /(^|\/)messages\/(inbox|message_requests)\/[^/]+\/message_\d+\.json$/,
   followers: /(^|\/)followers_and_following\/followers(_\d+)?\.json$/,
