@@ -98,6 +98,16 @@ describe('Meta archive import', () => {
     });
   });
 
+  it('imports a Facebook archive as the HTML viewer, Messenger included', async () => {
+    const jobId = await imported(facebook2024Entries(), { format: 'html', options: JSON.stringify({ collections: ['posts', 'messages'] }) });
+    await withArchive(t, user, jobId, (archive) => {
+      expect(archive.read('index.html')).toContain('html/messages-1.html');
+      expect(archive.read('html/posts-1.html')).toContain('Lunch at the Café 😀');
+      const messages = archive.read('html/messages-1.html');
+      expect(messageTexts.map((text) => messages.indexOf(text)).every((index) => index > 0)).toBe(true);
+    });
+  });
+
   it('imports an Instagram archive: profile, posts, stories, reels, comments, messages, followers and following', async () => {
     const jobId = await imported(instagramEntries(), { options: JSON.stringify({ includeMedia: true }) });
     await withArchive(t, user, jobId, (archive) => {
