@@ -5,6 +5,7 @@ import type { CollectionPlan, Cursor, ExportItem, Page } from '../adapter/collec
 import type { CollectionViews } from '../adapter/collection-view';
 import { PlatformAdapter } from '../adapter/platform-adapter';
 import { InvalidCursorError } from '../errors';
+import { InvalidArchiveError } from './invalid-archive';
 import { asRecord, stringField } from '../json-shape';
 
 /**
@@ -55,8 +56,15 @@ export class TopUpSourceAdapter extends PlatformAdapter {
     this.views = archive.views;
   }
 
-  verifyCredentials(ctx: PlatformCallContext): Promise<AccountInfo> {
-    return this.archive.verifyCredentials(ctx);
+  /** The archive's account, which must be the connected one: the merge never mixes two accounts' items. */
+  async verifyCredentials(ctx: PlatformCallContext): Promise<AccountInfo> {
+    const archived = await this.archive.verifyCredentials(ctx);
+    const connected = await this.api.verifyCredentials(this.apiContext(ctx));
+    if (connected.accountId !== archived.accountId) {
+      const name = (info: AccountInfo): string => (info.handle ? `@${info.handle}` : info.accountId);
+      throw new InvalidArchiveError('account_mismatch', `The archive is ${name(archived)}'s but the connected account is ${name(connected)}: topUp merges only the same account`);
+    }
+    return archived;
   }
 
   collections(options: ExportOptions): CollectionPlan[] {
