@@ -54,10 +54,15 @@ describe('X archive import topped up from the API', () => {
   it('holds every post of both sources exactly once, the newer ones from the API, counted per source', async () => {
     expect(apiPosts).toHaveLength(14);
     const user = await connectX(t, sandbox, 'keeper');
+    const since = sandbox.admin.log().lastSeq;
     const res = await uploadArchive(t, user, overlappingArchive(), { options: JSON.stringify({ topUp: true }) });
     expect(res.status).toBe(201);
     const jobId = (res.body as { data: { jobId: string } }).data.jobId;
     await completed(t, user, jobId);
+    // Only what is newer than the archive's newest post was asked for (and billed).
+    const timeline = sandbox.admin.log({ since }).entries.filter((entry) => entry.path.endsWith('/tweets'));
+    expect(timeline.length).toBeGreaterThan(0);
+    for (const entry of timeline) expect(entry.query.since_id).toBe(apiPosts[apiPosts.length - OVERLAP]);
 
     const archiveOnly = OLD_POSTS.map(tweetId);
     const newer = apiPosts.slice(0, apiPosts.length - OVERLAP);
