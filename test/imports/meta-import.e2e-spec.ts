@@ -134,6 +134,12 @@ describe('Meta archive import', () => {
     expect(res.body).toMatchObject({ success: false, code: 'INVALID_ARCHIVE', details: [{ field: 'file', messages: ['platform_mismatch'] }] });
   });
 
+  it('refuses topUp for a Facebook archive, whose API cannot add what is newer, with a clear 400', async () => {
+    const res = await uploadArchive(t, user, buildZip(facebook2024Entries()), { options: JSON.stringify({ topUp: true }) });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ success: false, code: 'INVALID_FORMAT', details: [{ field: 'options.topUp', messages: ['not available for facebook'] }] });
+  });
+
   it('fails an import whose Messenger file is broken with INVALID_ARCHIVE naming the file', async () => {
     const entries = facebook2024Entries().map((entry) => (entry.name.endsWith(`${FB_THREAD}/message_2.json`) ? { name: entry.name, data: '{"participants": [], "messages": [{"sender_name": "A' } : entry));
     const res = await uploadArchive(t, user, buildZip(entries));
