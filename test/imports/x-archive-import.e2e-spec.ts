@@ -109,11 +109,4 @@ describe('X archive import', () => {
     const x = (res.body as { data: { name: string; features: Record<string, boolean> }[] }).data.find((entry) => entry.name === 'twitter');
     expect(x?.features).toMatchObject({ tweets: true, 'archive:tweets': true, 'archive:direct-messages': true, 'archive:group-direct-messages': true });
   });
-
-  it('refuses topUp, which is not built yet, instead of ignoring it', async () => {
-    const zip = buildZip(xArchiveEntries({ generation: 'modern', parts: [1] }));
-    const res = await uploadArchive(t, user, zip, { options: JSON.stringify({ topUp: true }) });
-    expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ success: false, code: 'INVALID_FORMAT', details: [{ field: 'options.topUp' }] });
-  });
 });

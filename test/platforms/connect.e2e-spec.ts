@@ -95,7 +95,7 @@ describe('Connecting YouTube with tokens', () => {
       lastSync: null,
       tokenExpiry: new Date(Number(info.body.exp) * 1000).toISOString(),
       permissions: [YOUTUBE_READONLY],
-      quotaUsage: { used: unitsSpent('dana'), limit: 10000, resetsAt: nextPacificMidnight().toISOString() },
+      quotaUsage: { used: unitsSpent('dana'), limit: 10000, resetsAt: nextPacificMidnight().toISOString(), reportedPercent: null },
     });
     // The check costs one channels.list: tokeninfo is free.
     expect(now.quotaUsage.used).toBe(1);

@@ -103,7 +103,7 @@ export interface StatusView {
   lastSync: string | null;
   tokenExpiry: string | null;
   permissions: string[];
-  quotaUsage: { used: number; limit: number; resetsAt: string };
+  quotaUsage: { used: number; limit: number; resetsAt: string; reportedPercent: number | null };
 }
 
 export async function status(t: TestApp, user: User): Promise<StatusView> {

@@ -120,6 +120,21 @@ describe('platform sandbox: X API v2', () => {
     sandbox.admin.resetClock();
   });
 
+  it('narrows the timeline to ids newer than since_id (and older than until_id), which only the timeline takes', async () => {
+    const { access } = await connect();
+    const me = JSON.parse((await api(access, '/users/me')).text) as { data: { id: string } };
+    type TimelinePage = { data?: { id: string }[]; meta: { next_token?: string } };
+    const newest = JSON.parse((await api(access, `/users/${me.data.id}/tweets`, { max_results: '20' })).text) as TimelinePage;
+    const ids = (newest.data ?? []).map((post) => post.id);
+    const since = JSON.parse((await api(access, `/users/${me.data.id}/tweets`, { max_results: '100', since_id: ids[7] })).text) as TimelinePage;
+    expect((since.data ?? []).map((post) => post.id)).toEqual(ids.slice(0, 7));
+    expect(since.meta.next_token).toBeUndefined();
+    const between = JSON.parse((await api(access, `/users/${me.data.id}/tweets`, { max_results: '100', since_id: ids[7], until_id: ids[2] })).text) as TimelinePage;
+    expect((between.data ?? []).map((post) => post.id)).toEqual(ids.slice(3, 7));
+    expect((await api(access, `/users/${me.data.id}/tweets`, { since_id: 'yesterday' })).status).toBe(400);
+    expect((await api(access, `/users/${me.data.id}/liked_tweets`, { since_id: ids[7] })).status).toBe(400);
+  });
+
   it('answers an empty account with pages without data', async () => {
     const { access } = await connect('quiet');
     const me = JSON.parse((await api(access, '/users/me')).text) as { data: { id: string } };

@@ -1,16 +1,18 @@
-import type { HTTPRequest, Page } from 'puppeteer-core';
-import request from 'supertest';
-import { startSandbox } from '../../apps/platform-sandbox/src';
-import type { RunningSandbox } from '../../apps/platform-sandbox/src';
+import type { Page } from 'puppeteer-core';
+import { instagramLogin, startSandbox } from '../../apps/platform-sandbox/src';
+import type { AccountSpec, RunningSandbox } from '../../apps/platform-sandbox/src';
 import { database, uniqueEmail } from '../support/auth-helpers';
 import { Chromium, launchChromium } from '../support/browser';
 import { freePort } from '../support/redis-server';
 import { TestApp, startTestApp } from '../support/test-app';
+import { cookieHeader, instagramEnv } from '../instagram/instagram-support';
 import { buildWebApp } from './web-build';
 import { click, fill, heading, openTab, screenshots, textOf } from './web-support';
 
 const PASSWORD = 'correct horse battery';
 const OWNER_EMAIL = 'owner.web@example.com';
+/** The Instagram stand-in's account whose browser cookies are pasted; a small one, it is only connected. */
+const INSTAGRAM_ACCOUNT: AccountSpec = { key: 'insta', name: 'Ivy Insta', instagram: { posts: 1, saved: 0, stories: 0 } };
 
 async function register(page: Page, url: string, email: string): Promise<void> {
   await page.goto(`${url}/register`);
@@ -30,7 +32,7 @@ async function through(page: Page, text: string): Promise<void> {
 
 /**
  * The app served with FRONTEND_URL naming itself, so Google sign-in lands in it; the platform sandbox
- * plays Google.
+ * plays Google and Instagram's website.
  */
 describe('The web app: Google sign-in and linking, and connecting with browser cookies', () => {
   let sandbox: RunningSandbox;
@@ -39,10 +41,10 @@ describe('The web app: Google sign-in and linking, and connecting with browser c
 
   beforeAll(async () => {
     buildWebApp();
-    sandbox = await startSandbox({ port: 0, accounts: [{ key: 'owner', email: OWNER_EMAIL, name: 'Owner', videos: 1 }] });
+    sandbox = await startSandbox({ port: 0, accounts: [{ key: 'owner', email: OWNER_EMAIL, name: 'Owner', videos: 1 }, INSTAGRAM_ACCOUNT] });
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    t = await startTestApp({ ...sandbox.env, TRUST_PROXY: '1', PORT: String(port), PUBLIC_URL: url, FRONTEND_URL: url });
+    t = await startTestApp({ ...instagramEnv(sandbox), PORT: String(port), PUBLIC_URL: url, FRONTEND_URL: url });
     chromium = await launchChromium();
   }, 180_000);
 
@@ -88,82 +90,48 @@ describe('The web app: Google sign-in and linking, and connecting with browser c
     expect(errors).toEqual([]);
   }, 120_000);
 
-  // No cookie-session platform is offered by this build, so the catalogue and the connect answers are
-  // the API's documented shapes served to the browser; the form is built from the catalogue alone.
-  it('connects a platform with pasted browser cookies, shows the refusal and then the warnings the API gives', async () => {
+  it('connects Instagram with cookies pasted from a browser: refuses a session without sessionid, then connects from a Cookie header and from cookies.txt', async () => {
     const { page, errors } = await openTab(chromium.browser);
     await register(page, t.url, uniqueEmail('cookies'));
-    const catalogue = (await request(t.url).get('/api/platforms').expect(200)).body as { data: object[] };
-    const cookiePlatform = {
-      name: 'instagram',
-      displayName: 'Instagram',
-      authType: 'cookies',
-      exportFormats: ['json', 'csv', 'html'],
-      features: { posts: true, reels: true, stories: true, comments: true },
-    };
-    const sent: unknown[] = [];
-    let connected = false;
-    const status = (): object => ({
-      success: true,
-      data: {
-        connected,
-        needsReconnect: false,
-        account: connected ? { id: '25025320', name: 'owner.web' } : null,
-        permissions: [],
-        tokenExpiry: null,
-        lastSync: null,
-        quotaUsage: { used: 0, limit: 200, resetsAt: '2030-01-01T00:00:00.000Z' },
-      },
-    });
-    const json = (req: HTTPRequest, code: number, body: object): Promise<void> =>
-      req.respond({ status: code, contentType: 'application/json', body: JSON.stringify(body) });
-    await page.setRequestInterception(true);
-    // openapi-fetch sends its body as a stream, which Chromium hands over only on request.
-    const bodyOf = async (req: HTTPRequest): Promise<unknown> => JSON.parse(req.postData() ?? (await req.fetchPostData()) ?? 'null');
-    const serve = async (req: HTTPRequest): Promise<void> => {
-      const path = new URL(req.url()).pathname;
-      if (path === '/api/platforms' && req.method() === 'GET') return json(req, 200, { success: true, data: [...catalogue.data, cookiePlatform] });
-      if (path === '/api/platforms/instagram/status') return json(req, 200, status());
-      if (path === '/api/platforms/instagram/connect') {
-        sent.push(await bodyOf(req));
-        if (sent.length === 1) {
-          return json(req, 422, { success: false, error: 'The session cookies were refused: sessionid is missing', code: 'PLATFORM_TOKEN_REJECTED' });
-        }
-        connected = true;
-        return json(req, 200, {
-          success: true,
-          message: 'Instagram is connected as owner.web',
-          warnings: ['Heavy automated use can get an account rate-limited or locked; exports are paced to look like a person browsing.'],
-        });
-      }
-      await req.continue();
-    };
-    page.on('request', (req) => void serve(req));
-
-    await click(page, 'Platforms', 'nav a');
-    await page.waitForSelector('[data-platform="instagram"] textarea');
-    expect(await textOf(page, '[data-platform="instagram"] form')).toContain('cookies.txt');
+    const login = instagramLogin(INSTAGRAM_ACCOUNT);
+    const card = '[data-platform="instagram"]';
     const paste = async (text: string): Promise<void> => {
-      await page.$eval('[data-platform="instagram"] textarea', (area) => Object.assign(area, { value: '' }));
-      await page.type('[data-platform="instagram"] textarea', text);
+      // insertText is what a paste does: tabs and line breaks arrive as they are, with input events.
+      await page.$eval(`${card} textarea`, (area, pasted) => {
+        area.value = '';
+        area.focus();
+        area.ownerDocument.execCommand('insertText', false, pasted);
+      }, text);
       await click(page, 'Connect with these cookies');
     };
+    const connected = async (): Promise<void> => {
+      await page.waitForFunction(`document.querySelector('${card} [data-testid="connection-state"]')?.textContent === 'Connected'`);
+      expect(await textOf(page, `${card} [data-testid="connect-answer"]`)).toMatch(/rate-limit.*lock/);
+      expect(await textOf(page, `${card} .status`)).toContain('Ivy Insta');
+    };
 
-    await paste('csrftoken=abc');
-    await page.waitForSelector('[data-platform="instagram"] [role="alert"]');
-    expect(await textOf(page, '[data-platform="instagram"] [role="alert"]')).toContain('sessionid is missing');
+    await click(page, 'Platforms', 'nav a');
+    await page.waitForSelector(`${card} textarea`);
+    await paste('csrftoken=abc; ds_user_id=1');
+    await page.waitForSelector(`${card} [role="alert"]`);
+    expect(await textOf(page, `${card} [role="alert"]`)).toContain('must include sessionid');
 
-    const header = 'sessionid=25025320%3Aabc%3A12; csrftoken=abc; ds_user_id=25025320';
-    await paste(header);
-    await page.waitForSelector('[data-platform="instagram"] [data-testid="connect-answer"]');
-    const answer = await textOf(page, '[data-platform="instagram"] [data-testid="connect-answer"]');
-    expect(answer).toContain('Instagram is connected as owner.web');
-    expect(answer).toContain('rate-limited or locked');
-    await page.waitForFunction(
-      `document.querySelector('[data-platform="instagram"] [data-testid="connection-state"]')?.textContent === 'Connected'`,
-    );
-    expect(sent).toEqual([{ accessToken: 'csrftoken=abc' }, { accessToken: header }]);
+    await paste(cookieHeader(INSTAGRAM_ACCOUNT));
+    await connected();
     await screenshots(page, 'platforms-cookies-connected');
+
+    await click(page, 'Disconnect', `${card} button`);
+    await page.waitForFunction(`document.querySelector('${card} [data-testid="connection-state"]')?.textContent === 'Not connected'`);
+    const expires = Math.floor(Date.now() / 1000) + 86_400 * 365;
+    // A browser's cookies.txt holds other sites' cookies too, and is longer than an access token may be.
+    const cookiesTxt = [
+      '# Netscape HTTP Cookie File',
+      `.instagram.com\tTRUE\t/\tTRUE\t${expires}\tds_user_id\t${login.ds_user_id}`,
+      `#HttpOnly_.instagram.com\tTRUE\t/\tTRUE\t${expires}\tsessionid\t${login.sessionid}`,
+      `.example.com\tTRUE\t/\tFALSE\t${expires}\tunrelated\t${'x'.repeat(4000)}`,
+    ].join('\n');
+    await paste(cookiesTxt);
+    await connected();
     expect(errors).toEqual([]);
   }, 120_000);
 });

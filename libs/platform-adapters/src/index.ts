@@ -61,6 +61,7 @@ export {
 // Archive imports
 export * from './archive/archive-import';
 export * from './archive/archive-importer';
+export * from './archive/archive-top-up';
 export * from './archive/invalid-archive';
 export * from './archive/platform-detection';
 export { DEFAULT_ZIP_LIMITS, ZipArchive, type ZipEntryInfo, type ZipLimits } from './archive/zip-archive';

@@ -117,6 +117,14 @@ export function timeParam(query: URLSearchParams, name: string): number | null |
   return ms;
 }
 
+/** A post id window (`since_id`/`until_id`): X's 1-19 digit ids, or null when absent. */
+export function idParam(query: URLSearchParams, name: string): bigint | null | Reply {
+  const raw = query.get(name);
+  if (raw === null) return null;
+  if (!/^\d{1,19}$/.test(raw)) return invalidRequest(`The \`${name}\` query parameter value [${raw}] does not match ^[0-9]{1,19}$`, { [name]: [raw] });
+  return BigInt(raw);
+}
+
 /**
  * Pagination tokens are opaque to clients; here they carry the offset into the list and the number of
  * the next page, and a checksum so a token from elsewhere is refused as X refuses it.

@@ -1,6 +1,6 @@
 import { Reply, jsonReply } from '../http/reply';
 import type { Call, Route } from '../server/call';
-import { Authorized, authorize, decodeToken, encodeToken, invalidRequest, isReply, maxResults, selection, timeParam, userSelection } from './api';
+import { Authorized, authorize, decodeToken, encodeToken, idParam, invalidRequest, isReply, maxResults, selection, timeParam, userSelection } from './api';
 import { includesJson, newIncludes, tweetObject, userObject } from './objects';
 import { BOOKMARKS_CAP, PostKind, TIMELINE_CAP, XEndpoint } from './twitter-account';
 
@@ -62,7 +62,7 @@ const LISTS: Record<string, PostList> = {
 
 /**
  * A page of posts: the newest first, only the first `cap` of them reachable, optionally inside
- * start_time/end_time. A timeline page named in the account's `emptyPages` comes back with only
+ * start_time/end_time and since_id/until_id (ids strictly newer / older). A timeline page named in the account's `emptyPages` comes back with only
  * `meta` (no `data`) yet a `next_token`, which X does when it filters a page's posts out.
  */
 function postList(list: PostList) {
@@ -76,6 +76,8 @@ function postList(list: PostList) {
     if (isReply(size)) return size;
     let start: number | null = null;
     let end: number | null = null;
+    let since: bigint | null = null;
+    let until: bigint | null = null;
     if (list.dated) {
       const s = timeParam(q, 'start_time');
       if (isReply(s)) return s;
@@ -83,10 +85,16 @@ function postList(list: PostList) {
       if (isReply(e)) return e;
       start = s;
       end = e;
+      const after = idParam(q, 'since_id');
+      if (isReply(after)) return after;
+      const before = idParam(q, 'until_id');
+      if (isReply(before)) return before;
+      since = after;
+      until = before;
     } else {
-      for (const name of ['start_time', 'end_time']) if (q.has(name)) return invalidRequest(`The query parameter [${name}] is not one of [id,max_results,pagination_token,expansions,tweet.fields,media.fields,poll.fields,place.fields,user.fields]`);
+      for (const name of ['start_time', 'end_time', 'since_id', 'until_id']) if (q.has(name)) return invalidRequest(`The query parameter [${name}] is not one of [id,max_results,pagination_token,expansions,tweet.fields,media.fields,poll.fields,place.fields,user.fields]`);
     }
-    const scope = `${auth.account.key}:${list.endpoint}:${start ?? ''}:${end ?? ''}`;
+    const scope = `${auth.account.key}:${list.endpoint}:${start ?? ''}:${end ?? ''}:${since ?? ''}:${until ?? ''}`;
     const token = decodeToken(q.get('pagination_token'), scope);
     if (isReply(token)) return token;
     const offset = token?.offset ?? 0;
@@ -96,6 +104,7 @@ function postList(list: PostList) {
     for (let i = 0; i < reachable; i++) {
       const post = auth.x.post(list.kind, i);
       if ((start !== null && post.createdMs < start) || (end !== null && post.createdMs >= end)) continue;
+      if ((since !== null && BigInt(post.id) <= since) || (until !== null && BigInt(post.id) >= until)) continue;
       posts.push(post);
     }
     if (list.kind === 'own' && auth.x.emptyPages.has(page) && offset < posts.length) {

@@ -677,7 +677,7 @@ export interface components {
              * @enum {string}
              */
             platform?: "youtube" | "facebook" | "twitter" | "instagram";
-            /** @description JSON of the export options (`collections`, `includeMedia`, `dateRange`, `maxRecords`) e.g. `{"includeMedia":true}`. */
+            /** @description JSON of the export options (`collections`, `includeMedia`, `dateRange`, `maxRecords`, and `topUp`: merge the connected account's newer posts from the API, X only) e.g. `{"includeMedia":true,"topUp":true}`. */
             options?: string;
         };
         ExportListItemView: {

@@ -4,6 +4,13 @@ import type { Schemas } from '../api/client';
 import { field } from '../form-data';
 
 type Platform = Schemas['PlatformView'];
+type ConnectView = Schemas['ConnectPlatformView'];
+
+/**
+ * The contract's limit for `cookies` text: a whole browser's cookies.txt can be long, and a paste cut
+ * short by a smaller limit could lose sessionid.
+ */
+const COOKIES_MAX_LENGTH = 262_144;
 
 /** What a successful connect said: its message and any warnings about using the connection. */
 export interface ConnectAnswer {
@@ -15,8 +22,8 @@ export interface ConnectAnswer {
  * Connects a platform that works with the browser session of a signed-in person (authType
  * `cookies`): they paste the session copied from their browser, as a Cookie header, a Netscape
  * cookies.txt or a cookie extension's JSON export, and the API says whether it works and what to
- * beware of. The pasted text travels in the connect contract's credential field; it is never shown
- * again.
+ * beware of. The pasted text travels as is in the contract's `cookies` field (the API reads every
+ * format, and a cookies.txt is far longer than an access token may be); it is never shown again.
  */
 export function CookieConnect({ platform, onConnected }: { platform: Platform; onConnected: (answer: ConnectAnswer) => void }): React.JSX.Element {
   const [busy, setBusy] = useState(false);
@@ -31,7 +38,7 @@ export function CookieConnect({ platform, onConnected }: { platform: Platform; o
     setError(null);
     const { data, error } = await api.POST('/api/platforms/{platform}/connect', {
       params: { path: { platform: platform.name } },
-      body: { accessToken: cookies },
+      body: { cookies },
     });
     setBusy(false);
     if (!data) {
@@ -39,7 +46,7 @@ export function CookieConnect({ platform, onConnected }: { platform: Platform; o
       return;
     }
     form.reset();
-    onConnected({ message: data.message ?? `${platform.displayName} is connected.`, warnings: warningsOf(data) });
+    onConnected({ message: data.message ?? `${platform.displayName} is connected.`, warnings: warningsOf(data.data) });
   };
 
   return (
@@ -52,7 +59,7 @@ export function CookieConnect({ platform, onConnected }: { platform: Platform; o
       <form onSubmit={(event) => void submit(event)}>
         <label>
           Browser cookies
-          <textarea name="cookies" required rows={4} autoComplete="off" spellCheck={false} maxLength={65_536} aria-describedby={hintId} />
+          <textarea name="cookies" required rows={4} autoComplete="off" spellCheck={false} maxLength={COOKIES_MAX_LENGTH} aria-describedby={hintId} />
         </label>
         <p id={hintId} className="hint">
           Sign in to {platform.displayName} in your browser, then paste its cookies here: the Cookie header of a request, a
@@ -66,8 +73,7 @@ export function CookieConnect({ platform, onConnected }: { platform: Platform; o
   );
 }
 
-/** The warnings a connect answer carries, when the platform has some (heavy use of a cookie session is risky). */
-function warningsOf(answer: object): string[] {
-  if (!('warnings' in answer) || !Array.isArray(answer.warnings)) return [];
-  return answer.warnings.filter((warning): warning is string => typeof warning === 'string');
+/** The risk warnings the answer's `data` carries; platforms without any send no `data` at all. */
+function warningsOf(view: ConnectView | undefined): string[] {
+  return view?.warnings ?? [];
 }

@@ -9,13 +9,20 @@ import { MediaRefusedError } from '../errors';
 import type { MediaDownloadResult } from '../media/media-downloader';
 import { archiveEntryOf, type ArchiveImporter, type OpenedArchive } from './archive-importer';
 import { TwitterArchiveImporter } from '../twitter/archive/twitter-archive-importer';
+import { FacebookArchiveImporter } from '../facebook/archive/facebook-archive-importer';
+import { InstagramArchiveImporter } from '../instagram/archive/instagram-archive-importer';
 import { YouTubeTakeoutImporter } from '../youtube/archive/youtube-takeout-importer';
 import { InvalidArchiveError } from './invalid-archive';
 import { detectArchivePlatform, type ArchivePlatform } from './platform-detection';
 import { DEFAULT_ZIP_LIMITS, ZipArchive, type ZipLimits } from './zip-archive';
 
 /** The importers Star Export has, one per platform; a detected platform without one is refused. */
-export const ARCHIVE_IMPORTERS: readonly ArchiveImporter[] = [new TwitterArchiveImporter(), new YouTubeTakeoutImporter()];
+export const ARCHIVE_IMPORTERS: readonly ArchiveImporter[] = [
+  new TwitterArchiveImporter(),
+  new FacebookArchiveImporter(),
+  new InstagramArchiveImporter(),
+  new YouTubeTakeoutImporter(),
+];
 
 const DISPLAY: Record<ArchivePlatform, string> = { twitter: 'an X', facebook: 'a Facebook', instagram: 'an Instagram', youtube: 'a Google Takeout (YouTube)' };
 

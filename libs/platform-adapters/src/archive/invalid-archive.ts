@@ -11,7 +11,9 @@ export type InvalidArchiveReason =
   | 'compression_ratio'
   | 'unknown_platform'
   | 'unsupported_platform'
-  | 'platform_mismatch';
+  | 'platform_mismatch'
+  /** A top-up whose connected account is not the archive's: merging them would mix two people's posts. */
+  | 'account_mismatch';
 
 /**
  * An uploaded archive that cannot be imported. The upload route answers it as 400 INVALID_ARCHIVE, and

@@ -13,8 +13,10 @@ export function detectArchivePlatform(names: readonly string[]): ArchivePlatform
   if (has(/(^|\/)data\/manifest\.js$/)) return 'twitter';
   const takeout = TAKEOUT_YOUTUBE_FOLDERS.map((folder) => folder.replace(/ /g, '\\ ')).join('|');
   if (has(new RegExp(`(^|/)Takeout/(${takeout})/`))) return 'youtube';
-  // Instagram's DYI shares Meta's layout with Facebook's; its own folders tell it apart.
-  if (has(/(^|\/)(your_instagram_activity|instagram_profile|connections\/followers_and_following)\//)) return 'instagram';
+  // Instagram's DYI shares Meta's layout with Facebook's (`personal_information/`, `messages/inbox/`);
+  // its own folders and files tell it apart, in each generation of the layout.
+  if (has(/(^|\/)(your_instagram_activity|instagram_profile|followers_and_following|account_information)\//)) return 'instagram';
+  if (has(/(^|\/)personal_information\/(personal_information\/)?personal_information\.json$/)) return 'instagram';
   if (has(/(^|\/)(your_facebook_activity|personal_information|profile_information|posts|messages\/inbox)\//)) return 'facebook';
   return undefined;
 }

@@ -108,6 +108,8 @@ export class TwitterExport {
       else query['user.fields'] = USER_FIELDS;
       if (list.path === 'tweets' && start !== undefined) query.start_time = `${start}T00:00:00Z`;
       if (list.path === 'tweets' && end !== undefined) query.end_time = `${end}T23:59:59Z`;
+      // An archive import's top-up: only posts newer than the archive's newest, so nothing older is billed.
+      if (list.path === 'tweets' && typeof plan.params?.sinceId === 'string') query.since_id = plan.params.sinceId;
       const operation = `users.${list.path}`;
       const body = await this.billing.charged(
         ctx,

@@ -1,16 +1,14 @@
-import { mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.token';
+import { hasRoomForExport } from '../../common/free-space';
 import { PRIVATE_DIR_MODE, makePrivateDir } from '../../common/private-files';
 import { WorkFolder } from './pipeline/work-folder';
 import { safeSegment } from './writers/entry-names';
 
 export type SpoolKind = 'items' | 'media' | 'errors';
-
-/** Below this much free space a new export would likely fail half-way (the health check uses the same bar). */
-export const MIN_FREE_BYTES_FOR_EXPORT = 1024 ** 3;
 
 /** The temporary name a ZIP is written under until it is complete and on disk. */
 export const archivePartPath = (archivePath: string): string => `${archivePath}.part`;
@@ -32,8 +30,7 @@ export class ExportStorage {
   /** Whether STORAGE_DIR has room for another export; checked before one is accepted. */
   async hasRoomForExport(): Promise<boolean> {
     await mkdir(this.config.storageDir, { recursive: true, mode: PRIVATE_DIR_MODE });
-    const stats = await statfs(this.config.storageDir);
-    return stats.bavail * stats.bsize >= MIN_FREE_BYTES_FOR_EXPORT;
+    return hasRoomForExport(this.config.storageDir);
   }
 
   workFolder(exportId: string): WorkFolder {

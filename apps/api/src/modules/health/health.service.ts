@@ -1,4 +1,4 @@
-import { mkdir, rm, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -6,14 +6,13 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { InjectConfig } from '../../config/config.token';
+import { hasRoomForExport } from '../../common/free-space';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../../common/private-files';
 import { ShutdownState } from '../../common/shutdown-state';
 import { REDIS_CLIENT } from '../../redis/redis.module';
 import { HealthReport } from './health.dto';
 
 const CHECK_TIMEOUT_MS = 2_000;
-/** Below this much free space new exports would fail half-way, so storage reports unavailable. */
-const MIN_FREE_BYTES = 1024 ** 3;
 
 @Injectable()
 export class HealthService implements BeforeApplicationShutdown {
@@ -60,8 +59,7 @@ export class HealthService implements BeforeApplicationShutdown {
       await rm(probe, { force: true });
     });
     if (!writable) return 'unavailable';
-    const stats = await statfs(dir).catch(() => undefined);
-    return stats && stats.bavail * stats.bsize >= MIN_FREE_BYTES ? 'available' : 'unavailable';
+    return (await hasRoomForExport(dir).catch(() => false)) ? 'available' : 'unavailable';
   }
 }
 

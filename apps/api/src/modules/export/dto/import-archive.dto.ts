@@ -6,8 +6,10 @@ import { ExportOptionsDto } from './start-export.dto';
 
 export class ImportOptionsDto extends ExportOptionsDto {
   /**
-   * Reserved for merging what the connected platform's API has newer than the archive; not available
-   * yet, so `true` is refused (400) rather than ignored.
+   * Also fetch from the connected platform's API what is newer than the archive's newest item and merge
+   * by id: each item once, the newer ones from the API (records say `source: "api"` or `"archive"`, the
+   * manifest's `topUp` counts both). X only (its timeline, asked with `since_id`); 409
+   * PLATFORM_NOT_CONNECTED without a connected account, 400 for a platform without a top-up.
    */
   @IsOptional()
   @IsBoolean()
@@ -47,7 +49,8 @@ export class ImportArchiveForm {
 
   @ApiPropertyOptional({
     type: 'string',
-    description: 'JSON of the export options (`collections`, `includeMedia`, `dateRange`, `maxRecords`) e.g. `{"includeMedia":true}`.',
+    description:
+      'JSON of the export options (`collections`, `includeMedia`, `dateRange`, `maxRecords`, and `topUp`: merge the connected account\'s newer posts from the API, X only) e.g. `{"includeMedia":true,"topUp":true}`.',
   })
   options?: string;
 }

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, type ArchiveSource, type ExportOptions } from '@app/contracts';
-import { InvalidArchiveError, PlatformAdapterRegistry, archiveImporterFor, openImport } from '@app/platform-adapters';
+import { InvalidArchiveError, PlatformAdapterRegistry, archiveImporterFor, openImport, topUpCollectionOf } from '@app/platform-adapters';
 import type { Request, Response } from 'express';
 import { ApiError, invalidFormat } from '../../../common/api-error';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
 import { createValidationPipe } from '../../../common/validation';
+import { PlatformAccess } from '../../platforms';
 import { ImportArchiveDto } from '../dto/import-archive.dto';
 import type { StartedExportView } from '../dto/export-views.dto';
 import { ExportEventBus } from '../events/export-event-bus';
@@ -41,6 +42,7 @@ export class ArchiveImports {
     private readonly queue: ExportQueue,
     private readonly storage: ExportStorage,
     private readonly events: ExportEventBus,
+    private readonly platforms: PlatformAccess,
   ) {}
 
   async receive(userId: string, request: Request, response: Response): Promise<StartedExportView> {
@@ -71,6 +73,8 @@ export class ArchiveImports {
     opened.zip.close();
     const options: ExportOptions = { ...plain(request.options ?? {}), source };
     this.check(platform, request, options, held.map((plan) => plan.collection));
+    // The top-up reads the user's connection: without one the import is refused now (409 PLATFORM_NOT_CONNECTED), not failed later.
+    if (options.topUp) await this.platforms.connected(userId, platform);
 
     const inserted = await this.jobs.insert(
       { userId, platform, format: request.format, options, totalItems: null, estimatedUnits: null, idempotencyKey: null, idempotencyFingerprint: null },
@@ -107,9 +111,10 @@ export class ArchiveImports {
     if (!formats.includes(request.format)) {
       throw invalidFormat(`Imports of this archive are available as ${formats.join(', ')}`, [{ field: 'format', messages: [`format must be one of ${formats.join(', ')}`] }]);
     }
-    // Merging newer items from the API is not built yet: refused rather than silently ignored.
-    if (options.topUp) {
-      throw invalidFormat('topUp is not available yet: import the archive alone', [{ field: 'options.topUp', messages: ['not available yet'] }]);
+    if (options.topUp && !topUpCollectionOf(platform)) {
+      throw invalidFormat(`topUp is not available for ${platform} archives: its API cannot add what is newer than the archive; import the archive alone`, [
+        { field: 'options.topUp', messages: [`not available for ${platform}`] },
+      ]);
     }
     const offered = archiveImporterFor(platform)?.collections ?? [];
     const unknown = (options.collections ?? []).filter((name) => !offered.includes(name));

@@ -123,8 +123,10 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     let connection: ConnectedPlatform | undefined;
     let source: ExportSource | undefined;
     try {
-      if (isArchiveImport(row)) source = await this.sources.fromArchive(row);
-      else {
+      if (isArchiveImport(row)) {
+        source = await this.sources.fromArchive(row);
+        connection = source.connection;
+      } else {
         connection = await this.platforms.connected(row.userId, row.platform);
         source = this.sources.fromConnection(connection);
       }
@@ -204,6 +206,7 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
           completedAt: new Date().toISOString(),
           generator: `Star Export ${this.config.version}`,
           ...source.manifest,
+          ...(await source.completedManifest?.(folder, collected)),
         },
       },
       signal,
