@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline as pipelineCallback, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { crc32 } from 'node:zlib';
+import { crc32, createInflateRaw } from 'node:zlib';
 import yauzl from 'yauzl';
 import { InvalidArchiveError, type InvalidArchiveReason } from './invalid-archive';
 
@@ -89,15 +89,25 @@ export class ZipArchive {
     return this.byName.get(name)?.uncompressedSize;
   }
 
-  /** The entry's bytes, inflated and checked against its CRC-32 as they pass. */
+  /**
+   * The entry's bytes, inflated and checked against its size and CRC-32 as they pass. The inflating is
+   * ours rather than yauzl's: yauzl replaces destroy() on the stream it returns with one that drops its
+   * error, so when its own size check fails (damaged deflate data inflating past the declared size),
+   * Node destroys that stream through it and neither 'error' nor 'end' is ever emitted: the reader
+   * waits for ever. Here every stage is one pipeline, and any failure reaches the returned stream.
+   */
   async stream(name: string): Promise<Readable> {
     const entry = this.byName.get(name);
     if (!entry) throw new Error(`no entry "${name}" in the archive`);
+    const deflated = entry.compressionMethod === 8;
     const raw = await new Promise<Readable>((resolve, reject) =>
-      this.zip.openReadStream(entry, (error, stream) => (error ? reject(refusal(error)) : resolve(stream))),
+      this.zip.openReadStream(entry, { decompress: deflated ? false : null, decrypt: null, start: 0, end: entry.compressedSize }, (error, stream) => (error ? reject(refusal(error)) : resolve(stream))),
     );
-    const checked = raw.pipe(new CrcCheck(entry));
-    raw.on('error', (error: Error) => checked.destroy(refusal(error)));
+    const checked = new CrcCheck(entry);
+    const stages: NodeJS.ReadWriteStream[] = deflated ? [createInflateRaw(), checked] : [checked];
+    pipelineCallback([raw, ...stages] as unknown as [Readable, ...NodeJS.ReadWriteStream[]], (error) => {
+      if (error && !checked.destroyed) checked.destroy(refusal(error));
+    });
     return checked;
   }
 
@@ -206,20 +216,33 @@ function printable(name: string): string {
   return [...name].map((c) => (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f ? '?' : c)).join('').slice(0, 200);
 }
 
-/** Fails the stream at its end when the inflated bytes do not match the entry's CRC-32. */
+/**
+ * Fails the stream when the inflated bytes run past the entry's declared size (at once: a lying header
+ * is how a zip bomb hides), or at its end when they fall short of it or do not match its CRC-32.
+ */
 class CrcCheck extends Transform {
   private crc = 0;
+  private bytes = 0;
 
   constructor(private readonly entry: yauzl.Entry) {
     super();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.entry.uncompressedSize) {
+      callback(new InvalidArchiveError('corrupt', `The entry "${printable(this.entry.fileName)}" is corrupt (it inflates past its declared size)`));
+      return;
+    }
     this.crc = crc32(chunk, this.crc);
     callback(null, chunk);
   }
 
   override _flush(callback: TransformCallback): void {
+    if (this.bytes !== this.entry.uncompressedSize) {
+      callback(new InvalidArchiveError('corrupt', `The entry "${printable(this.entry.fileName)}" is corrupt (it ends early)`));
+      return;
+    }
     if (this.crc >>> 0 !== this.entry.crc32 >>> 0) {
       callback(new InvalidArchiveError('corrupt', `The entry "${printable(this.entry.fileName)}" is corrupt (checksum mismatch)`));
       return;
