@@ -345,7 +345,10 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     if (await this.jobs.fail(row, code, message)) {
       await this.storage.removeScratch(row.id);
       this.events.publish({ userId: row.userId, name: 'export:failed', payload: { jobId: row.id, platform: row.platform, error: message, code } });
+      return;
     }
+    // Another attempt owns the export, or it was cancelled: whoever holds it settles it, but the failure is not lost.
+    this.logger.warn(`Export ${row.id} of user ${row.userId}: attempt ${row.attempt} could not record its failure (${code}: ${message}); it no longer owns the export`);
   }
 }
 
