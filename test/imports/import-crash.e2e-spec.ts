@@ -65,10 +65,16 @@ describe('archive import after a worker crash', () => {
     return service;
   };
 
-  it('resumes without reading a finished file again, with every post exactly once', async () => {
-    const zip = buildZip(xArchiveEntries({ generation: 'modern', parts: PARTS }));
-    let api = await start(scratch ? 'api' : 'all');
-    let worker = scratch ? await start('worker') : api;
+  let api: ServiceProcess | undefined;
+  let worker: ServiceProcess | undefined;
+
+  /**
+   * Uploads the archive, kills its worker once the first file is finished and checkpointed, damages
+   * `damaged` in the stored upload, and starts a new worker. Embedded mode restarts the whole service.
+   */
+  const crashAndResume = async (zip: Buffer, damaged: string): Promise<{ api: ServiceProcess; worker: ServiceProcess; user: ExportCaller; id: string }> => {
+    api ??= await start(scratch ? 'api' : 'all');
+    worker ??= scratch ? await start('worker') : api;
     const user: ExportCaller = await importingUser(api);
     const res = await uploadArchive(api, user, zip, { options: JSON.stringify({ collections: ['tweets'] }) });
     expect(res.status).toBe(201);
@@ -80,7 +86,7 @@ describe('archive import after a worker crash', () => {
     expect(state.status).toBe('processing');
     expect(state.processedItems).toBeLessThan(TOTAL);
 
-    const { start: at, length } = entryData(zip, 'data/tweets.js');
+    const { start: at, length } = entryData(zip, damaged);
     const source = openSync(join(dataDir, 'exports', 'work', id, 'source.zip'), 'r+');
     const byte = Buffer.alloc(1);
     readSync(source, byte, 0, 1, at + Math.floor(length / 2));
@@ -89,6 +95,12 @@ describe('archive import after a worker crash', () => {
 
     worker = await start(scratch ? 'worker' : 'all', scratch ? undefined : api.port);
     if (!scratch) api = worker;
+    return { api, worker, user, id };
+  };
+
+  it('resumes without reading a finished file again, with every post exactly once', async () => {
+    const zip = buildZip(xArchiveEntries({ generation: 'modern', parts: PARTS }));
+    const { api, worker, user, id } = await crashAndResume(zip, 'data/tweets.js');
     const done = await completed(api, user, id, 180_000).catch((error: Error) => {
       throw new Error(`${error.message}\n--- the new worker's output ---\n${worker.log}`);
     });
@@ -98,5 +110,15 @@ describe('archive import after a worker crash', () => {
       expect(duplicates(ids)).toEqual([]);
       expect(sorted(ids)).toEqual(sorted(Array.from({ length: TOTAL }, (_, i) => tweetId(i + 1))));
     });
+  }, 600_000);
+
+  it('fails a resumed import with INVALID_ARCHIVE when a file not yet read is damaged', async () => {
+    const zip = buildZip(xArchiveEntries({ generation: 'modern', parts: PARTS }));
+    const { api, worker, user, id } = await crashAndResume(zip, 'data/tweets-part7.js');
+    const state = await waitFor(api, user, id, finished, { timeoutMs: 180_000 }).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- the new worker's output ---\n${worker.log}`);
+    });
+    expect(state).toMatchObject({ status: 'failed', error: { code: 'INVALID_ARCHIVE' } });
+    expect(state.error?.message).toContain('data/tweets-part7.js');
   }, 600_000);
 });
