@@ -1,12 +1,12 @@
 import request from 'supertest';
-import { instagramLogin, startSandbox } from '../../apps/platform-sandbox/src';
+import { instagramLogin } from '../../apps/platform-sandbox/src';
 import type { AccountSpec, LogEntry, RunningSandbox } from '../../apps/platform-sandbox/src';
 import { registerUser, uniqueEmail } from '../support/auth-helpers';
 import type { ExportUser, Service } from '../support/export-client';
 import { pacer } from '../support/pacing';
-import { serialiseServerMode } from '../support/server-mode';
-import { startTestApp } from '../support/test-app';
-import type { TestApp, TestEnv } from '../support/test-app';
+import { startSandboxHarness } from '../support/sandbox-harness';
+import type { SandboxHarness } from '../support/sandbox-harness';
+import type { TestEnv } from '../support/test-app';
 
 // Helpers for Instagram exports through the whole service against the sandbox's website stand-in.
 
@@ -16,37 +16,13 @@ export const MIN_DELAY_MS = 150;
 
 export const IG_COLLECTIONS = ['profile', 'posts', 'reels', 'stories', 'highlights', 'saved', 'comments'] as const;
 
-export interface IgHarness {
-  sandbox: RunningSandbox;
-  t: TestApp;
-  close(): Promise<void>;
-}
-
 export function instagramEnv(sandbox: RunningSandbox): TestEnv {
   return { TRUST_PROXY: '1', ...sandbox.env, MEDIA_ALLOWED_HOSTS: `127.0.0.1:${sandbox.port}`, ...TEST_DELAYS };
 }
 
-export async function startIgHarness(): Promise<IgHarness> {
-  const release = await serialiseServerMode();
-  let sandbox: RunningSandbox | undefined;
-  try {
-    sandbox = await startSandbox({ port: 0, accounts: [] });
-    const t = await startTestApp(instagramEnv(sandbox));
-    const started = sandbox;
-    return {
-      sandbox,
-      t,
-      close: async () => {
-        await t.close();
-        await started.close();
-        release();
-      },
-    };
-  } catch (error) {
-    await sandbox?.close();
-    release();
-    throw error;
-  }
+/** The sandbox (accounts are added by each test) and an app paced for Instagram. */
+export function startIgHarness(): Promise<SandboxHarness> {
+  return startSandboxHarness({ accounts: [] }, instagramEnv);
 }
 
 /** The cookies a logged-in browser of this sandbox account holds, as a Cookie header the user copied. */
