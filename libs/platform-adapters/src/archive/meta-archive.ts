@@ -145,6 +145,20 @@ export interface ThreadMessage {
 }
 
 /**
+ * Which files of a Meta archive each collection reads (`messages`: every thread's files, grouped), by
+ * the collection's file pattern; an archive with none of them is refused.
+ */
+export function metaFilesOf<C extends string>(names: readonly string[], patterns: Readonly<Record<C, RegExp>>, platform: string): Map<C, string[]> {
+  const files = new Map<C, string[]>();
+  for (const collection of Object.keys(patterns) as C[]) {
+    const found = collection === 'messages' ? threadFiles(names, patterns[collection]) : matching(names, patterns[collection]);
+    if (found.length > 0) files.set(collection, found);
+  }
+  if (files.size === 0) throw new InvalidArchiveError('corrupt', `The ${platform} archive holds none of the files Star Export reads (was it downloaded in JSON, not HTML?)`);
+  return files;
+}
+
+/**
  * The message files of every thread, ordered so a thread reads oldest first: Meta numbers them newest
  * first (`message_1.json` holds the latest), so each thread's files go from the highest number down.
  */

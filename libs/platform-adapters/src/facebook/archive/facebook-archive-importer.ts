@@ -1,8 +1,7 @@
 import type { AccountInfo } from '../../adapter/account-info';
 import type { CollectionPlan, Cursor, ExportItem, Page } from '../../adapter/collection';
 import type { ArchiveImporter, OpenedArchive } from '../../archive/archive-importer';
-import { InvalidArchiveError } from '../../archive/invalid-archive';
-import { MetaMediaIndex, filePages, matching, streamedElements, threadFiles, threadMessages, wholeFile } from '../../archive/meta-archive';
+import { MetaMediaIndex, filePages, metaFilesOf, streamedElements, threadMessages, wholeFile } from '../../archive/meta-archive';
 import type { ZipArchive } from '../../archive/zip-archive';
 import { UnknownCollectionError } from '../../errors';
 import { arrayField, asRecord, stringField } from '../../json-shape';
@@ -48,13 +47,7 @@ export class FacebookArchiveImporter implements ArchiveImporter {
   readonly collections: readonly string[] = COLLECTIONS;
 
   async open(zip: ZipArchive): Promise<OpenedArchive> {
-    const names = zip.names();
-    const files = new Map<FacebookCollection, string[]>();
-    for (const collection of COLLECTIONS) {
-      const found = collection === 'messages' ? threadFiles(names, FACEBOOK_FILES.messages) : matching(names, FACEBOOK_FILES[collection]);
-      if (found.length > 0) files.set(collection, found);
-    }
-    if (files.size === 0) throw new InvalidArchiveError('corrupt', 'The Facebook archive holds none of the files Star Export reads (was it downloaded in JSON, not HTML?)');
+    const files = metaFilesOf(zip.names(), FACEBOOK_FILES, 'Facebook');
     const profileFile = files.get('profile')?.[0];
     const profile = profileFile ? asRecord(await wholeFile(zip, profileFile, 'Facebook')) : undefined;
     const root = profileFile ? profileFile.slice(0, profileFile.search(/(personal_information\/)?profile_information\//)) : '';

@@ -1,8 +1,7 @@
 import type { AccountInfo } from '../../adapter/account-info';
 import type { CollectionPlan, Cursor, ExportItem, Page } from '../../adapter/collection';
 import type { ArchiveImporter, OpenedArchive } from '../../archive/archive-importer';
-import { InvalidArchiveError } from '../../archive/invalid-archive';
-import { MetaMediaIndex, filePages, matching, streamedElements, threadFiles, threadMessages, wholeFile } from '../../archive/meta-archive';
+import { MetaMediaIndex, filePages, metaFilesOf, streamedElements, threadMessages, wholeFile } from '../../archive/meta-archive';
 import type { ZipArchive } from '../../archive/zip-archive';
 import { UnknownCollectionError } from '../../errors';
 import { archiveMessageRecord } from '../../facebook/archive/facebook-archive-records';
@@ -43,13 +42,7 @@ export class InstagramArchiveImporter implements ArchiveImporter {
   readonly collections: readonly string[] = COLLECTIONS;
 
   async open(zip: ZipArchive): Promise<OpenedArchive> {
-    const names = zip.names();
-    const files = new Map<InstagramCollection, string[]>();
-    for (const collection of COLLECTIONS) {
-      const found = collection === 'messages' ? threadFiles(names, INSTAGRAM_FILES.messages) : matching(names, INSTAGRAM_FILES[collection]);
-      if (found.length > 0) files.set(collection, found);
-    }
-    if (files.size === 0) throw new InvalidArchiveError('corrupt', 'The Instagram archive holds none of the files Star Export reads (was it downloaded in JSON, not HTML?)');
+    const files = metaFilesOf(zip.names(), INSTAGRAM_FILES, 'Instagram');
     const profileFile = files.get('profile')?.[0];
     const profile = profileFile ? await wholeFile(zip, profileFile, 'Instagram') : {};
     const root = profileFile ? profileFile.slice(0, profileFile.search(/(personal|account)_information\//)) : '';
