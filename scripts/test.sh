@@ -47,7 +47,9 @@ fi
 echo "=== Tests, embedded mode (PGlite, queue on PostgreSQL) ==="
 npm run --silent test:embedded -- "$@"
 
-# Unit specs and the sandbox suites do not touch the database or Redis: they run once, above.
+# Unit specs and the sandbox suites do not touch the database or Redis: they run once, above; so do
+# embedded-runtime (it always runs embedded) and instagram-export (paced browser work that is the same in
+# both modes; instagram-crash covers Instagram with an API and a worker instance).
 # --forceExit (in test:server): a Redis connection left open by some server-mode suite kept Jest
 # alive after the last one; until it is found, the run must still end on its own.
 echo "=== Tests, server mode (PostgreSQL + Redis): suites that use the database or the queue ==="
