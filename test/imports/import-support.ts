@@ -11,6 +11,22 @@ export async function importingUser(t: Pick<TestApp, 'url'>): Promise<ExportCall
   return { session, auth: { Authorization: `Bearer ${session.token}` }, pace: pacer() };
 }
 
+/** One record of an imported collection, as the JSON export writes it. */
+export interface Row {
+  id: string;
+  /** `api` or `archive`, on a topped-up collection. */
+  source?: string;
+  [key: string]: unknown;
+}
+
+/** The part of an import's manifest.json the suites read. */
+export interface ImportManifest {
+  platform: string;
+  account: { id: string };
+  counts: Record<string, number>;
+  importedFrom: { kind: string; unknownFiles: string[] };
+}
+
 export interface ImportForm {
   format?: string;
   platform?: string;

@@ -5,20 +5,9 @@ import type { ExportCaller } from '../support/export-client';
 import { startTestApp } from '../support/test-app';
 import type { TestApp } from '../support/test-app';
 import { importingUser, uploadArchive } from './import-support';
+import type { ImportManifest, Row } from './import-support';
 import { FB_OWNER, FB_THREAD, IG_USER, facebook2024Entries, facebookLegacyEntries, instagramEntries } from './meta-archive-fixture';
 import { buildZip } from './zip-builder';
-
-interface Row {
-  id: string;
-  [key: string]: unknown;
-}
-
-interface ImportManifest {
-  platform: string;
-  account: { id: string };
-  counts: Record<string, number>;
-  importedFrom: { kind: string; unknownFiles: string[] };
-}
 
 const messageTexts = [1, 2, 3, 4].map((n) => `Message ${n} im Café ☕`);
 

@@ -5,20 +5,9 @@ import type { ExportCaller } from '../support/export-client';
 import { startTestApp } from '../support/test-app';
 import type { TestApp } from '../support/test-app';
 import { importingUser, uploadArchive } from './import-support';
+import type { ImportManifest, Row } from './import-support';
 import { PLAYLIST, TAKEOUT_CHANNEL, UPLOAD, WATCHED, takeoutEntries } from './takeout-fixture';
 import { buildZip } from './zip-builder';
-
-interface Row {
-  id: string;
-  [key: string]: unknown;
-}
-
-interface ImportManifest {
-  platform: string;
-  account: { id: string };
-  counts: Record<string, number>;
-  importedFrom: { kind: string; unknownFiles: string[] };
-}
 
 /**
  * Google Takeouts of YouTube, in English and in German, uploaded through `POST /api/export/import`:

@@ -6,13 +6,9 @@ import { startTestApp } from '../support/test-app';
 import type { TestApp } from '../support/test-app';
 import { openSocket } from '../export/export-support';
 import { importingUser, uploadArchive } from './import-support';
+import type { Row } from './import-support';
 import { X_ACCOUNT, tweetId, xArchiveEntries } from './x-archive-fixture';
 import { buildZip } from './zip-builder';
-
-interface Row {
-  id: string;
-  [key: string]: unknown;
-}
 
 /**
  * X archives of two generations, uploaded through `POST /api/export/import`, come back as the same

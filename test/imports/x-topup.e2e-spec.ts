@@ -5,14 +5,9 @@ import { duplicates, sorted } from '../support/ids';
 import type { TestApp } from '../support/test-app';
 import { X_ACCOUNT, tweetId, v11Tweet, xArchiveEntries } from './x-archive-fixture';
 import { importingUser, uploadArchive } from './import-support';
+import type { Row } from './import-support';
 import { buildZip } from './zip-builder';
 import { connectX, startXHarness, xIds } from '../twitter/twitter-support';
-
-interface Row {
-  id: string;
-  source?: string;
-  [key: string]: unknown;
-}
 
 /** Archive-only posts, from before the API's reach; ids far below the sandbox account's. */
 const OLD_POSTS = [1, 2, 3, 4];
