@@ -64,4 +64,4 @@ export * from './archive/archive-importer';
 export * from './archive/archive-top-up';
 export * from './archive/invalid-archive';
 export * from './archive/platform-detection';
-export { DEFAULT_ZIP_LIMITS, ZipArchive, type ZipEntryInfo, type ZipLimits } from './archive/zip-archive';
+export { DEFAULT_ZIP_LIMITS, ZipArchive, type ZipLimits } from './archive/zip-archive';

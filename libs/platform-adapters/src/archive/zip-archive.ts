@@ -25,13 +25,6 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = {
   ratioFloorBytes: 1024 ** 2,
 };
 
-/** One file of the archive, as its central directory declares it. */
-export interface ZipEntryInfo {
-  /** The path inside the archive, `/`-separated, checked to be relative and free of `..`. */
-  name: string;
-  size: number;
-}
-
 const LOCAL_HEADER = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -71,10 +64,6 @@ export class ZipArchive {
       zip.close();
       throw error;
     }
-  }
-
-  entries(): ZipEntryInfo[] {
-    return [...this.byName.values()].map((entry) => ({ name: entry.fileName, size: entry.uncompressedSize }));
   }
 
   names(): string[] {

@@ -25,7 +25,7 @@ export function readInstagramOptions(read: SettingsReader): InstagramOptions {
   const maxDelayMs = read.int('INSTAGRAM_MAX_DELAY_MS', Math.max(12_000, minDelayMs), 0, 600_000);
   if (maxDelayMs < minDelayMs) read.problems.push(`INSTAGRAM_MAX_DELAY_MS (${maxDelayMs}) must not be below INSTAGRAM_MIN_DELAY_MS (${minDelayMs})`);
   return {
-    webUrl: read.url('INSTAGRAM_WEB_URL', 'https://www.instagram.com').replace(/\/+$/, ''),
+    webUrl: read.url('INSTAGRAM_WEB_URL', 'https://www.instagram.com'),
     chromiumPath: read.string('CHROMIUM_PATH') ?? '/usr/bin/chromium',
     minDelayMs,
     maxDelayMs,
