@@ -65,7 +65,9 @@ import { connectedUser } from '../export/export-support';
     const id = await startExport(t, user, { format: 'json' });
     // An export has five attempts: five outages that each spent one would fail it for good.
     for (let outage = 1; outage <= 5; outage += 1) {
-      await waitFor(t, user, id, (state) => state.processedItems >= outage * 200 || state.status !== 'processing' && state.status !== 'queued', { timeoutMs: 60_000 });
+      const before = await waitFor(t, user, id, (state) => state.processedItems >= outage * 200 || state.status !== 'processing' && state.status !== 'queued', { timeoutMs: 60_000 });
+      // Each outage must hit the export while it runs, or it proves nothing.
+      expect(before.status).toBe('processing');
       proxy.cut();
       await sleep(1_000);
       proxy.restore();

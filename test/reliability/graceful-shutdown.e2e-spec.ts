@@ -77,7 +77,9 @@ describe('SIGTERM during an export', () => {
     const user = await connectYouTube(api, sandbox, 'sigterm');
     sandbox.admin.addLatency({ ms: 100, match: { account: 'sigterm', path: '/youtube/v3/*' } });
     const id = await startExport(api, user, { format: 'json' });
-    await waitFor(api, user, id, (state) => state.status === 'completed' || state.progress >= 15, { timeoutMs: 120_000 });
+    const mid = await waitFor(api, user, id, (state) => state.status === 'completed' || state.progress >= 15, { timeoutMs: 120_000 });
+    // The SIGTERM must meet a running export, or there is nothing to drain.
+    expect(mid.status).toBe('processing');
 
     // Slow pages from here on, so the drain (the page in flight finishing) lasts long enough to be seen.
     sandbox.admin.clearLatency();

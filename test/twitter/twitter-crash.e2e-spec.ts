@@ -95,6 +95,8 @@ describe('X export after a worker crash', () => {
     for (const entry of sandbox.admin.log({ account: 'flock', since, api: 'twitter.followers' }).entries) {
       if (entry.status === 200) pages.set(pageKey(entry), (pages.get(pageKey(entry)) ?? 0) + 1);
     }
+    // 12 pages of 1,000: an empty log (a wrong filter) must not pass the replay checks below.
+    expect(pages.size).toBeGreaterThanOrEqual(12);
     const again = [...pages].filter(([, times]) => times > 1);
     expect(again.length).toBeLessThanOrEqual(1);
     expect(again.every(([, times]) => times === 2)).toBe(true);
