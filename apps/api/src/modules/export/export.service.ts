@@ -9,7 +9,7 @@ import { ConnectedPlatform, PlatformAccess, apiErrorFromPlatform } from '../plat
 import { ExportListView, ExportStatsView, ExportStatusView, StartedExportView } from './dto/export-views.dto';
 import type { ListExportsQuery } from './dto/list-exports-query.dto';
 import type { StartExportDto } from './dto/start-export.dto';
-import { exportFinished, exportNotFound } from './export-errors';
+import { exportFinished, exportNotFound, noRoomFor, tooManyExports } from './export-errors';
 import type { ExportJob } from './export-job.entity';
 import { ExportStorage } from './export-storage';
 import { ExportJobRepository } from './export-job.repository';
@@ -19,12 +19,12 @@ import { plannedCollections } from './pipeline/planned-collections';
 import { ExportQueue } from './queue/export-queue';
 import { humanBytes } from './human-bytes';
 import { assertSameRequest, requestFingerprint } from './idempotency-fingerprint';
+import { plainOptions } from './plain-options';
 
 const ESTIMATE_TIMEOUT_MS = 30_000;
 
 /** The producer side of exports: checks, the job row, the queue; and what users read back. */
 /** How long a client refused for full storage is asked to wait: space comes back as archives expire or exports end. */
-const STORAGE_RETRY_AFTER_SECONDS = 300;
 
 @Injectable()
 export class ExportService {
@@ -50,9 +50,7 @@ export class ExportService {
     const adapter = this.validate(request, options);
     if (!(await this.storage.hasRoomForExport())) {
       this.logger.warn(`Export refused for user ${userId}: storage is full`);
-      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.STORAGE_FULL, 'The server has no room for a new export right now; try again later', undefined, {
-        'Retry-After': String(STORAGE_RETRY_AFTER_SECONDS),
-      });
+      throw noRoomFor('export');
     }
     const connection = await this.platforms.connected(userId, request.platform);
     const estimate = await this.estimate(adapter, connection, options);
@@ -82,11 +80,7 @@ export class ExportService {
       this.config.exports.maxActivePerUser,
     );
     if (inserted.outcome === 'too_many') {
-      throw new ApiError(
-        HttpStatus.TOO_MANY_REQUESTS,
-        ErrorCode.TOO_MANY_EXPORTS,
-        `At most ${this.config.exports.maxActivePerUser} exports may run at once; wait for one to finish or cancel one`,
-      );
+      throw tooManyExports(this.config.exports.maxActivePerUser);
     }
     // A concurrent start with the same key got there first: its export is the answer, for the same request only.
     if (inserted.outcome === 'existing') return startedView(assertSameRequest(inserted.job, fingerprint));
@@ -200,12 +194,4 @@ export class ExportService {
     }
     return adapter;
   }
-}
-
-/**
- * Options as used and stored: plain JSON, only what the client set. Validation lets `null` through as
- * "not set" (IsOptional), so it is dropped here: a `maxRecords: null` must not read as a cap of 0.
- */
-function plainOptions(options: ExportOptions): ExportOptions {
-  return JSON.parse(JSON.stringify(options, (_key, value: unknown) => (value === null ? undefined : value))) as ExportOptions;
 }

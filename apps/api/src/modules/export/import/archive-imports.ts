@@ -12,7 +12,9 @@ import { PlatformAccess } from '../../platforms';
 import { ImportArchiveDto } from '../dto/import-archive.dto';
 import type { StartedExportView } from '../dto/export-views.dto';
 import { ExportEventBus } from '../events/export-event-bus';
+import { noRoomFor, tooManyExports } from '../export-errors';
 import { ExportJobRepository } from '../export-job.repository';
+import { plainOptions } from '../plain-options';
 import { ExportStorage } from '../export-storage';
 import { startedView } from '../export-views.mapper';
 import { ExportQueue } from '../queue/export-queue';
@@ -46,9 +48,10 @@ export class ArchiveImports {
   ) {}
 
   async receive(userId: string, request: Request, response: Response): Promise<StartedExportView> {
-    if (!(await this.storage.hasRoomForExport())) {
-      throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.STORAGE_FULL, 'The server has no room for a new import right now; try again later', undefined, { 'Retry-After': '300' });
-    }
+    if (!(await this.storage.hasRoomForExport())) throw noRoomFor('import');
+    // Refused before the upload, not after gigabytes of it; the insert below still has the final word.
+    const maxActive = this.config.exports.maxActivePerUser;
+    if ((await this.jobs.active(userId)).length >= maxActive) throw tooManyExports(maxActive);
     const uploadId = randomUUID();
     const path = await this.storage.uploadPath(uploadId);
     const progress = this.progressReporter(userId, uploadId, request);
@@ -71,7 +74,7 @@ export class ArchiveImports {
     const platform = opened.platform;
     const held = opened.archive.plans();
     opened.zip.close();
-    const options: ExportOptions = { ...plain(request.options ?? {}), source };
+    const options: ExportOptions = { ...plainOptions(request.options ?? {}), source };
     this.check(platform, request, options, held.map((plan) => plan.collection));
     // The top-up reads the user's connection: without one the import is refused now (409 PLATFORM_NOT_CONNECTED), not failed later.
     if (options.topUp) await this.platforms.connected(userId, platform);
@@ -80,9 +83,7 @@ export class ArchiveImports {
       { userId, platform, format: request.format, options, totalItems: null, estimatedUnits: null, idempotencyKey: null, idempotencyFingerprint: null },
       this.config.exports.maxActivePerUser,
     );
-    if (inserted.outcome !== 'created') {
-      throw new ApiError(HttpStatus.TOO_MANY_REQUESTS, ErrorCode.TOO_MANY_EXPORTS, `At most ${this.config.exports.maxActivePerUser} exports may run at once; wait for one to finish or cancel one`);
-    }
+    if (inserted.outcome !== 'created') throw tooManyExports(this.config.exports.maxActivePerUser);
     await this.storage.adoptUpload(path, inserted.job.id);
     await this.queue.enqueue(inserted.job.id);
     this.logger.log(`Import ${inserted.job.id} of user ${userId} queued (${platform}, ${source.bytes} bytes)`);
@@ -106,8 +107,8 @@ export class ArchiveImports {
   }
 
   private check(platform: string, request: ImportArchiveDto, options: ExportOptions, held: string[]): void {
-    const descriptor = this.registry.has(platform) ? this.registry.get(platform).descriptor : undefined;
-    const formats = descriptor?.exportFormats ?? ['json', 'csv', 'html'];
+    // The registry refuses to boot without an adapter for every platform, so an archive's platform has one.
+    const formats = this.registry.get(platform).descriptor.exportFormats;
     if (!formats.includes(request.format)) {
       throw invalidFormat(`Imports of this archive are available as ${formats.join(', ')}`, [{ field: 'format', messages: [`format must be one of ${formats.join(', ')}`] }]);
     }
@@ -139,9 +140,4 @@ export class ArchiveImports {
       this.events.publish({ userId, name: 'import:upload', payload: { uploadId, fileName, receivedBytes, totalBytes } });
     };
   }
-}
-
-/** Only what the client set, as stored JSON (validation lets `null` through as "not set"). */
-function plain(options: object): ExportOptions {
-  return JSON.parse(JSON.stringify(options, (_key, value: unknown) => (value === null ? undefined : value))) as ExportOptions;
 }
