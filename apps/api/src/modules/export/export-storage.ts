@@ -15,16 +15,18 @@ export const archivePartPath = (archivePath: string): string => `${archivePath}.
 
 /**
  * The layout of STORAGE_DIR, named only here: `work/<export id>/` holds an export's spools and media
- * while it runs, `archives/` the finished ZIPs. Spools and archives carry the attempt that writes them
+ * while it runs, `archives/` the finished ZIPs, `uploads/` archive uploads until their import starts. Spools and archives carry the attempt that writes them
  * (`<collection>.<kind>.a<attempt>.ndjson`, `<export id>.a<attempt>.zip`), so a stale worker still
  * writing can never corrupt or replace what the current attempt collects or the database points at.
  */
 @Injectable()
 export class ExportStorage {
   private readonly archives: string;
+  private readonly uploads: string;
 
   constructor(@InjectConfig() private readonly config: Pick<AppConfig, 'storageDir'>) {
     this.archives = join(config.storageDir, 'archives');
+    this.uploads = join(config.storageDir, 'uploads');
   }
 
   /** Whether STORAGE_DIR has room for another export; checked before one is accepted. */
@@ -85,9 +87,8 @@ export class ExportStorage {
 
   /** Where an archive upload streams to until its export exists (the folder created 0700). */
   async uploadPath(uploadId: string): Promise<string> {
-    const dir = join(this.config.storageDir, 'uploads');
-    await makePrivateDir(dir);
-    return join(dir, `${safeSegment(uploadId)}.zip`);
+    await makePrivateDir(this.uploads);
+    return join(this.uploads, `${safeSegment(uploadId)}.zip`);
   }
 
   /** The uploaded archive an import reads: inside its work folder, so the export's cleanup removes it. */
@@ -107,11 +108,10 @@ export class ExportStorage {
    * request will ever finish it. Returns how many went.
    */
   async removeStaleUploads(ageMs: number): Promise<number> {
-    const dir = join(this.config.storageDir, 'uploads');
-    const names = await readdir(dir).catch(() => [] as string[]);
+    const names = await readdir(this.uploads).catch(() => [] as string[]);
     let removed = 0;
     for (const name of names) {
-      const path = join(dir, name);
+      const path = join(this.uploads, name);
       const info = await stat(path).catch(() => undefined);
       if (info && Date.now() - info.mtimeMs > ageMs) {
         await rm(path, { force: true });
