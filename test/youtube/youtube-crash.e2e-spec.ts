@@ -54,7 +54,7 @@ describe('YouTube export after a worker crash', () => {
       maxThreadsPerVideo: 1,
       maxRepliesPerThread: 8,
     });
-    big = await freshAccount(sandbox, { key: 'big', videos: 100_000, playlists: 0, likes: 0, subscriptions: 0, maxThreadsPerVideo: 0 });
+    if (!serverMode()) big = await freshAccount(sandbox, { key: 'big', videos: 100_000, playlists: 0, likes: 0, subscriptions: 0, maxThreadsPerVideo: 0 });
   }, 600_000);
 
   afterAll(async () => {
@@ -146,7 +146,9 @@ describe('YouTube export after a worker crash', () => {
     expect(partFiles(join(rig.dataDir, 'exports'))).toEqual([]);
   }, 240_000);
 
-  it('a 100,000-video export whose worker is killed half-way completes with every video exactly once', async () => {
+  // At size, once: embedded mode kills the whole service (database and queue included), the harder of
+  // the two crashes; the case above already covers a server-mode worker being replaced.
+  (serverMode() ? it.skip : it)('a 100,000-video export whose worker is killed half-way completes with every video exactly once', async () => {
     const rig = await startRig();
     const user = await connectYouTube(rig.api, sandbox, 'big');
     const since = sandbox.admin.log().lastSeq;
