@@ -1,3 +1,5 @@
+import type { JsonValue } from './adapter/collection';
+
 /** Small readers for untrusted JSON: platform answers are checked, never cast. */
 
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -23,3 +25,6 @@ export function arrayField(value: unknown, key: string): unknown[] | undefined {
   const field = asRecord(value)?.[key];
   return Array.isArray(field) ? field : undefined;
 }
+
+/** A plain JSON copy of a parsed value (the raw block of a record); undefined becomes null. */
+export const jsonValue = (value: unknown): JsonValue => (value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue));

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Cursor, ExportItem, JsonValue, MediaReference, Page } from '../adapter/collection';
-import { InvalidCursorError } from '../errors';
+import type { MediaReference } from '../adapter/collection';
 import { archiveMediaUrl } from './archive-importer';
 import { InvalidArchiveError } from './invalid-archive';
 import { jsonArrayElements } from './json-array-stream';
@@ -14,7 +13,6 @@ import type { ZipArchive } from './zip-archive';
 
 /** Small files read whole (profile, albums, one Messenger file: Meta splits a thread every 10,000 messages). */
 export const META_FILE_BYTES = 64 * 1024 * 1024;
-const PAGE_ITEMS = 500;
 const MEDIA_FILE = /\.(jpe?g|png|gif|webp|heic|mp4|mov|webm|m4a|mp3|aac|wav|pdf)$/i;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -64,8 +62,6 @@ export function contentId(timestamp: unknown, value: unknown): string {
   const digest = createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 12);
   return `${typeof timestamp === 'number' ? timestamp : 0}-${digest}`;
 }
-
-export const jsonValue = (value: unknown): JsonValue => (value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue));
 
 /**
  * The archive's media files by name, to resolve a `uri`: root-relative in the archive Meta wrote, so an
@@ -190,43 +186,3 @@ export async function* threadMessages(zip: ZipArchive, file: string, platform: s
   }
 }
 
-/**
- * A collection read from its files in order, page by page. Cursor `<file index>:<elements done>`: a
- * resumed import starts inside the file it stopped in and never reads a finished file again.
- */
-export async function* filePages<T>(
-  files: readonly string[],
-  elementsOf: (file: string) => AsyncIterable<T>,
-  records: (value: T, file: string) => ExportItem[],
-  where: { platform: string; collection: string; from?: Cursor; signal?: AbortSignal },
-): AsyncGenerator<Page> {
-  const [startFile, startElement] = parseCursor(where.platform, where.collection, where.from);
-  if (files.length === 0) {
-    yield { items: [] };
-    return;
-  }
-  for (let fileIndex = startFile; fileIndex < files.length; fileIndex++) {
-    let element = 0;
-    let items: ExportItem[] = [];
-    const skip = fileIndex === startFile ? startElement : 0;
-    for await (const value of elementsOf(files[fileIndex])) {
-      where.signal?.throwIfAborted();
-      element++;
-      if (element <= skip) continue;
-      items.push(...records(value, files[fileIndex]));
-      if (items.length >= PAGE_ITEMS) {
-        yield { items, cursor: `${fileIndex}:${element}` };
-        items = [];
-      }
-    }
-    const last = fileIndex === files.length - 1;
-    yield { items, ...(last ? {} : { cursor: `${fileIndex + 1}:0` }) };
-  }
-}
-
-function parseCursor(platform: string, collection: string, cursor: Cursor | undefined): [number, number] {
-  if (cursor === undefined) return [0, 0];
-  const match = /^(\d+):(\d+)$/.exec(cursor);
-  if (!match) throw new InvalidCursorError(platform, collection, cursor);
-  return [Number(match[1]), Number(match[2])];
-}

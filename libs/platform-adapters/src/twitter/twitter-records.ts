@@ -1,5 +1,5 @@
 import type { ExportItem, JsonObject, JsonValue, MediaReference } from '../adapter/collection';
-import { arrayField, asRecord, stringField } from '../json-shape';
+import { arrayField, asRecord, jsonValue, stringField } from '../json-shape';
 
 type Json = Record<string, unknown>;
 
@@ -20,8 +20,6 @@ export function readIncludes(body: unknown): Includes {
     }));
   return { media: index('media', 'media_key'), users: index('users', 'id'), tweets: index('tweets', 'id') };
 }
-
-const json = (value: unknown): JsonValue => (value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue));
 
 /** Photos at original size; videos and GIFs as their best-bitrate MP4 rendition (never the HLS playlist). */
 export function mediaFile(media: Json): MediaReference | undefined {
@@ -75,8 +73,8 @@ export function tweetRecord(tweet: Json, includes: Includes, withMedia: boolean)
     }),
     media: media.map((m) => ({ mediaKey: stringField(m, 'media_key') ?? null, type: stringField(m, 'type') ?? null, url: mediaFile(m)?.url ?? null, altText: stringField(m, 'alt_text') ?? null })),
     lang: stringField(tweet, 'lang') ?? null,
-    publicMetrics: json(tweet.public_metrics),
-    raw: json(tweet),
+    publicMetrics: jsonValue(tweet.public_metrics),
+    raw: jsonValue(tweet),
   };
   const files = withMedia ? media.map(mediaFile).filter((f): f is MediaReference => f !== undefined) : [];
   return { id, data, ...(files.length > 0 ? { media: files } : {}) };
@@ -95,10 +93,10 @@ export function userRecord(user: Json, withMedia: boolean): ExportItem {
     createdAt: stringField(user, 'created_at') ?? null,
     url: username ? `https://x.com/${username}` : null,
     protected: user.protected === true,
-    publicMetrics: json(user.public_metrics),
+    publicMetrics: jsonValue(user.public_metrics),
     pinnedTweetId: stringField(user, 'pinned_tweet_id') ?? null,
     profileImageUrl: avatar ?? null,
-    raw: json(user),
+    raw: jsonValue(user),
   };
   return { id, data, ...(withMedia && avatar ? { media: [{ url: avatar, kind: 'image' as const }] } : {}) };
 }

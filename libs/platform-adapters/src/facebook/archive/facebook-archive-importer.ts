@@ -1,7 +1,8 @@
 import type { AccountInfo } from '../../adapter/account-info';
 import type { CollectionPlan, Cursor, ExportItem, Page } from '../../adapter/collection';
 import type { ArchiveImporter, OpenedArchive } from '../../archive/archive-importer';
-import { MetaMediaIndex, filePages, metaFilesOf, streamedElements, threadMessages, wholeFile } from '../../archive/meta-archive';
+import { filePages } from '../../archive/file-pages';
+import { MetaMediaIndex, metaFilesOf, streamedElements, threadMessages, wholeFile } from '../../archive/meta-archive';
 import type { ZipArchive } from '../../archive/zip-archive';
 import { UnknownCollectionError } from '../../errors';
 import { arrayField, asRecord, stringField } from '../../json-shape';

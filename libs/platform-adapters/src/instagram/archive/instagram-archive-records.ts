@@ -1,6 +1,6 @@
 import type { ExportItem, JsonObject, MediaReference } from '../../adapter/collection';
-import { contentId, fromSeconds, jsonValue, type MetaMediaIndex } from '../../archive/meta-archive';
-import { arrayField, asRecord, numberField, stringField } from '../../json-shape';
+import { contentId, fromSeconds, type MetaMediaIndex } from '../../archive/meta-archive';
+import { arrayField, asRecord, jsonValue, numberField, stringField } from '../../json-shape';
 
 type Json = Record<string, unknown>;
 

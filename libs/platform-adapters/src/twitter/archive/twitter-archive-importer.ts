@@ -1,11 +1,12 @@
 import type { AccountInfo } from '../../adapter/account-info';
 import type { CollectionPlan, Cursor, ExportItem, JsonObject, Page } from '../../adapter/collection';
 import type { ArchiveImporter, OpenedArchive } from '../../archive/archive-importer';
+import { filePages } from '../../archive/file-pages';
 import { InvalidArchiveError } from '../../archive/invalid-archive';
 import { assignedJson, jsonArrayElements } from '../../archive/json-array-stream';
 import { archiveRoot } from '../../archive/platform-detection';
 import type { ZipArchive } from '../../archive/zip-archive';
-import { InvalidCursorError, UnknownCollectionError } from '../../errors';
+import { UnknownCollectionError } from '../../errors';
 import { arrayField, asRecord, stringField } from '../../json-shape';
 import {
   archiveConnectionRecord,
@@ -19,8 +20,6 @@ import {
 
 /** Small files read whole (manifest, account, profile). */
 const SMALL_FILE_BYTES = 8 * 1024 * 1024;
-/** Items per page: the pipeline checkpoints after each. */
-const PAGE_ITEMS = 500;
 
 /**
  * Each collection, with the manifest's data types it reads (older archives name them differently) and
@@ -125,7 +124,7 @@ class OpenedXArchive implements OpenedArchive {
     return this.zip.names().filter((name) => !known.has(name));
   }
 
-  /** Cursor `<file index>:<elements done>`: a resumed page starts in the file, after what was checkpointed. */
+  /** Pages through filePages: a resumed import starts inside the file it stopped in. */
   async *pages(plan: CollectionPlan, from?: Cursor, signal?: AbortSignal): AsyncIterable<Page> {
     const collection = plan.collection;
     if (!isXCollection(collection)) throw new UnknownCollectionError('twitter', collection);
@@ -133,25 +132,16 @@ class OpenedXArchive implements OpenedArchive {
       yield { items: [await this.profile()] };
       return;
     }
-    const files = this.files.get(collection) ?? [];
-    const [startFile, startElement] = parseCursor(collection, from);
-    for (let fileIndex = startFile; fileIndex < files.length; fileIndex++) {
-      let element = 0;
-      let items: ExportItem[] = [];
-      const skip = fileIndex === startFile ? startElement : 0;
-      for await (const value of readable(files[fileIndex], jsonArrayElements(await this.zip.stream(files[fileIndex])))) {
-        signal?.throwIfAborted();
-        element++;
-        if (element <= skip) continue;
-        items.push(...this.records(collection, value));
-        if (items.length >= PAGE_ITEMS) {
-          yield { items, cursor: `${fileIndex}:${element}` };
-          items = [];
-        }
-      }
-      const last = fileIndex === files.length - 1;
-      yield { items, ...(last ? {} : { cursor: `${fileIndex + 1}:0` }) };
-    }
+    const zip = this.zip;
+    const elementsOf = async function* (file: string): AsyncGenerator<unknown> {
+      yield* readable(file, jsonArrayElements(await zip.stream(file)));
+    };
+    yield* filePages(this.files.get(collection) ?? [], elementsOf, (value) => this.records(collection, value), {
+      platform: 'twitter',
+      collection,
+      from,
+      signal,
+    });
   }
 
   private records(collection: Exclude<XCollection, 'profile'>, value: unknown): ExportItem[] {
@@ -202,13 +192,6 @@ class OpenedXArchive implements OpenedArchive {
     };
     return { id, data };
   }
-}
-
-function parseCursor(collection: string, cursor: Cursor | undefined): [number, number] {
-  if (cursor === undefined) return [0, 0];
-  const match = /^(\d+):(\d+)$/.exec(cursor);
-  if (!match) throw new InvalidCursorError('twitter', collection, cursor);
-  return [Number(match[1]), Number(match[2])];
 }
 
 /** A data file that does not parse is a broken archive, reported as such rather than retried. */

@@ -1,6 +1,6 @@
-import type { ExportItem, JsonObject, JsonValue, MediaReference } from '../../adapter/collection';
+import type { ExportItem, JsonObject, MediaReference } from '../../adapter/collection';
 import { archiveMediaUrl } from '../../archive/archive-importer';
-import { arrayField, asRecord, stringField } from '../../json-shape';
+import { arrayField, asRecord, jsonValue, stringField } from '../../json-shape';
 
 type Json = Record<string, unknown>;
 
@@ -10,8 +10,6 @@ export interface ArchiveOwner {
   username: string | null;
   name: string | null;
 }
-
-const json = (value: unknown): JsonValue => (value === undefined ? null : (JSON.parse(JSON.stringify(value)) as JsonValue));
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -101,7 +99,7 @@ export function archiveTweetRecord(wrapper: unknown, owner: ArchiveOwner, files:
     publicMetrics: { retweet_count: count('retweet_count'), like_count: count('favorite_count') },
     ...(stringField(tweet, 'deleted_at') ? { deletedAt: archiveTime(stringField(tweet, 'deleted_at')) } : {}),
     source: 'archive',
-    raw: json(tweet),
+    raw: jsonValue(tweet),
   };
   return { id, data, ...withFiles(files) };
 }
@@ -126,7 +124,7 @@ export function archiveNoteTweetRecord(wrapper: unknown, owner: ArchiveOwner): E
     authorId: owner.id,
     authorUsername: owner.username,
     source: 'archive',
-    raw: json(note),
+    raw: jsonValue(note),
   };
   return { id, data };
 }
@@ -146,7 +144,7 @@ export function archiveLikeRecord(wrapper: unknown): ExportItem | undefined {
     author: null,
     authorUsername: null,
     source: 'archive',
-    raw: json(like),
+    raw: jsonValue(like),
   };
   return { id, data };
 }
@@ -162,7 +160,7 @@ export function archiveConnectionRecord(wrapper: unknown, key: 'follower' | 'fol
     name: null,
     url: stringField(entry, 'userLink') ?? `https://x.com/intent/user?user_id=${id}`,
     source: 'archive',
-    raw: json(entry),
+    raw: jsonValue(entry),
   };
   return { id, data };
 }
@@ -195,7 +193,7 @@ export function archiveMessageRecords(wrapper: unknown, mediaFiles: (messageId: 
       text,
       createdAt: archiveTime(stringField(message, 'createdAt')),
       source: 'archive',
-      raw: json(message),
+      raw: jsonValue(message),
     };
     records.push({ id, data, ...withFiles(mediaFiles(id)) });
   }
