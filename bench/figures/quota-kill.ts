@@ -30,10 +30,11 @@ export async function quotaKillFigure(ctx: BenchContext, items: number): Promise
   let running = await bootService(ctx, 'kill');
   const account = accountKey(items);
   try {
+    // Units from before the connect: its channels.list is the one the export then reuses.
+    const units = unitsSpent(ctx.sandbox, account);
     const user = await connectedUser(ctx, running.api, items);
     const events = await ExportEvents.open(running.service.url, user.token);
     const seq = lastSeq(ctx.sandbox);
-    const units = unitsSpent(ctx.sandbox, account);
     const started = Date.now();
     const jobId = await running.api.startExport(user, { platform: 'youtube', format: 'json', options: { collections: ['videos'] } });
     let processedAtKill = 0;

@@ -96,12 +96,13 @@ export interface ServiceExportOptions {
 export async function serviceExport(ctx: BenchContext, running: RunningService, options: ServiceExportOptions): Promise<ServiceRun> {
   const { api } = running;
   const account = accountKey(options.videos);
+  // Units from before the connect: its channels.list is the one the export then reuses.
+  const units = unitsSpent(ctx.sandbox, account);
   const user = await connectedUser(ctx, api, options.videos);
   await options.beforeStart?.(user);
   const events = await ExportEvents.open(running.service.url, user.token);
   try {
     const seq = lastSeq(ctx.sandbox);
-    const units = unitsSpent(ctx.sandbox, account);
     const started = Date.now();
     options.onStart?.();
     const jobId = await api.startExport(user, { platform: 'youtube', format: options.format, options: { collections: ['videos'] } });

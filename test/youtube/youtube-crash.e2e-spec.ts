@@ -185,8 +185,9 @@ interface Rig {
 }
 
 /**
- * Work after the kill: at most the page that was in flight is asked again, once, per collection. A
- * page of uploads is a playlistItems.list and the videos.list of its ids, so that pair counts as one.
+ * Work after the kill: at most the page that was in flight is asked again, once, per collection (two
+ * of the uploads list, which is read a page ahead). A page of uploads is a playlistItems.list and the
+ * videos.list of its ids, so that pair counts as one.
  * channels.list is the account lookup, not a page: a new process asks for it once more when a
  * collection that needs it (comments) starts after the restart.
  */
@@ -200,5 +201,10 @@ function expectAtMostOnePageAgain(calls: LogEntry[]): void {
     const group = entry.api === 'youtube.videos.list' ? 'videos (details)' : collectionOf(entry);
     again.set(group, [...(again.get(group) ?? []), key]);
   }
-  for (const [group, keys] of again) expect({ group, pagesAskedAgain: keys }).toEqual({ group, pagesAskedAgain: [keys[0]] });
+  for (const [group, keys] of again) {
+    // The uploads list is read one page ahead (beside the videos.list of the page being stored), so
+    // two of its pages can be in flight when the worker dies.
+    const inFlight = group === 'videos' ? 2 : 1;
+    expect({ group, pagesAskedAgain: keys }).toEqual({ group, pagesAskedAgain: keys.slice(0, inFlight) });
+  }
 }

@@ -142,19 +142,20 @@ describe('YouTube exports', () => {
       expect(unitsToday(sandbox, 'quinn')).toBe(1);
       const since = sandbox.admin.log().lastSeq;
 
-      // The start's estimate needs the channel's video count: it reads the channel the connect just read
-      // (remembered for a few minutes), so it costs nothing. The export is 1 + 2·⌈137/50⌉ = 7 units: the
-      // worker's channels.list (whose channel, its uploads playlist), then 3 uploads pages and 3 videos.list.
+      // The start's estimate (the channel's video count), the worker's account check and the uploads
+      // playlist id all come from the channel the connect just read (remembered for a few minutes): the
+      // export is 3 uploads pages and 3 videos.list, and connect and export together cost exactly the
+      // minimum, 1 + 2·⌈137/50⌉ = 7 units.
       const id = await startExport(t, user, { format: 'json', options: { collections: ['videos'] } });
       await completed(t, user, id);
       const calls = apiCalls(sandbox, 'quinn', since);
       expect(calls.every((entry) => entry.status === 200)).toBe(true);
-      expect(count(calls, 'channels.list')).toBe(1);
+      expect(count(calls, 'channels.list')).toBe(0);
       expect(count(calls, 'playlistItems.list')).toBe(3);
       expect(count(calls, 'videos.list')).toBe(3);
-      expect(calls).toHaveLength(7);
-      expect(unitsToday(sandbox, 'quinn')).toBe(1 + videosUnits(quinn.videos.length));
-      expect(unitsToday(sandbox, 'quinn')).toBe(8);
+      expect(calls).toHaveLength(6);
+      expect(unitsToday(sandbox, 'quinn')).toBe(videosUnits(quinn.videos.length));
+      expect(unitsToday(sandbox, 'quinn')).toBe(7);
 
       const status = await youtubeStatus(t, user);
       expect(status.quotaUsage).toMatchObject({ used: unitsToday(sandbox, 'quinn'), limit: 10_000 });
@@ -184,10 +185,11 @@ describe('YouTube exports', () => {
       const done = await completed(t, user, id);
       expect(done.processedItems).toBe(expected.length);
       const calls = apiCalls(sandbox, 'quinn', since);
-      // channels.list, the first uploads page, one videos.list for the kept entries: 3 units, not 7.
-      expect(calls.map((entry) => entry.api)).toEqual(['youtube.channels.list', 'youtube.playlistItems.list', 'youtube.videos.list']);
+      // The first uploads page and one videos.list for the kept entries: 2 units, not 6 (the channel is
+      // the one the connect read).
+      expect(calls.map((entry) => entry.api)).toEqual(['youtube.playlistItems.list', 'youtube.videos.list']);
       const spent = unitsToday(sandbox, 'quinn') - 1;
-      expect(spent).toBe(3);
+      expect(spent).toBe(2);
       expect(spent).toBeLessThan(videosUnits(quinn.videos.length));
 
       await withArchive(t, user, id, (archive) => {
@@ -205,9 +207,9 @@ describe('YouTube exports', () => {
       const pages = apiCalls(sandbox, 'quinn', since).filter((entry) => entry.api === 'youtube.playlistItems.list');
       // 50, then only the 10 still wanted.
       expect(pages.map((entry) => entry.query.maxResults)).toEqual(['50', '10']);
-      // channels.list + 2 × (playlistItems.list + videos.list) = 5 units, not 7.
+      // 2 × (playlistItems.list + videos.list) = 4 units, not 6.
       const spent = unitsToday(sandbox, 'quinn') - 1;
-      expect(spent).toBe(5);
+      expect(spent).toBe(4);
       expect(spent).toBeLessThan(videosUnits(quinn.videos.length));
 
       await withArchive(t, user, id, (archive) => {
@@ -223,10 +225,10 @@ describe('YouTube exports', () => {
       const done = await completed(t, user, id);
       expect(done.processedItems).toBe(40);
       const calls = apiCalls(sandbox, 'quinn', since);
-      expect(calls.map((entry) => entry.api)).toEqual(['youtube.channels.list', 'youtube.playlistItems.list', 'youtube.videos.list']);
+      expect(calls.map((entry) => entry.api)).toEqual(['youtube.playlistItems.list', 'youtube.videos.list']);
       // The adapter sizes its page by the whole cap (it does not know the profile took one); 1 unit either way.
-      expect(Number(calls[1].query.maxResults)).toBeLessThanOrEqual(40);
-      expect(unitsToday(sandbox, 'quinn')).toBe(1 + 3);
+      expect(Number(calls[0].query.maxResults)).toBeLessThanOrEqual(40);
+      expect(unitsToday(sandbox, 'quinn')).toBe(1 + 2);
 
       await withArchive(t, user, id, (archive) => {
         const manifest = archive.json<Manifest>('manifest.json');

@@ -21,10 +21,6 @@ export class ChannelMemo<T> {
     return this.remember(key, load());
   }
 
-  set(connectionId: string, grantToken: string, value: T): void {
-    void this.remember(this.key(connectionId, grantToken), Promise.resolve(value));
-  }
-
   private remember(key: string, value: Promise<T>): Promise<T> {
     this.entries.delete(key);
     for (const [stale, entry] of this.entries) {

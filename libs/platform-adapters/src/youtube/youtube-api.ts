@@ -23,25 +23,22 @@ export class YouTubeApi {
   }
 
   /**
-   * The account's channel with CHANNEL_PARTS: remembered for a few minutes (ChannelMemo) unless `fresh`,
-   * which asks YouTube again and remembers the answer. AccountUnavailableError when there is none.
+   * The account's channel with CHANNEL_PARTS, remembered for a few minutes (ChannelMemo): the connect
+   * check, the start's estimate, the worker's account check and the collections that start from the
+   * channel share one channels.list. AccountUnavailableError when there is none.
    */
-  async channel(ctx: PlatformCallContext, fresh = false): Promise<Channel> {
+  async channel(ctx: PlatformCallContext): Promise<Channel> {
     const credentials = await this.client.currentCredentials(ctx);
     if (credentials.kind !== 'oauth') throw new CredentialsRejectedError('youtube', 'wrong_kind', 'YouTube needs OAuth tokens');
-    const load = async (): Promise<Channel> => {
+    // Remembered per grant: the refresh token outlives the access tokens it mints, so a refresh mid-export
+    // (same grant, same channel) does not cost another channels.list.
+    const grant = credentials.refreshToken ?? credentials.accessToken;
+    return this.channels.get(ctx.connectionId, grant, async () => {
       const answer = await this.list(ctx, 'channels.list', { mine: true, part: CHANNEL_PARTS });
       const channel = asRecord(answer.items[0]);
       if (!channel) throw new AccountUnavailableError('youtube', 'no_channel', 'this Google account has no YouTube channel');
       return channel;
-    };
-    // Remembered per grant: the refresh token outlives the access tokens it mints, so a refresh mid-export
-    // (same grant, same channel) does not cost another channels.list.
-    const grant = credentials.refreshToken ?? credentials.accessToken;
-    if (!fresh) return this.channels.get(ctx.connectionId, grant, load);
-    const channel = await load();
-    this.channels.set(ctx.connectionId, grant, channel);
-    return channel;
+    });
   }
 
   private request(method: YouTubeMethod, query: Record<string, QueryValue>) {

@@ -153,6 +153,7 @@ describe('YouTube export collections (platform sandbox)', () => {
       const { ctx, charges } = connect('alice');
       const { items, pages } = await pull(adapter, ctx, plan(adapter, 'videos'));
       expect(unitsOf(charges)).toBe(1 + 2 * Math.ceil(137 / 50));
+      // Each later uploads page is asked for beside the videos.list of the page before it.
       expect(charges.map((c) => c.operation)).toEqual([
         'channels.list',
         ...Array.from({ length: 3 }, () => ['playlistItems.list', 'videos.list']).flat(),

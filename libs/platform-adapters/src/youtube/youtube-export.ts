@@ -197,22 +197,28 @@ export class YouTubeExport {
     }
     const uploadedAt = (entry: Entry) => read.str(entry, 'contentDetails', 'videoPublishedAt') ?? undefined;
     const order: ListOrder = { label: 'the uploads playlist', timeOf: uploadedAt };
+    const { uploads } = state;
+    const uploadsPage = (list: ListState, remaining: number): Promise<Step> => {
+      // Ask for fewer than 50 only once the list is inside the date window, where every entry counts.
+      const markAt = list.mark?.at;
+      const insideWindow = params.until === undefined || (markAt !== undefined && Date.parse(markAt) < params.until);
+      return readStep(list, order, (pageToken, catchingUp) =>
+        this.api.list(ctx, 'playlistItems.list', {
+          playlistId: uploads,
+          part: 'contentDetails',
+          maxResults: catchingUp || !insideWindow ? PAGE : Math.min(PAGE, remaining),
+          pageToken,
+        }),
+      );
+    };
+    // The next uploads page, asked for while this page's videos.list runs (see below).
+    let ahead: Promise<Step> | undefined;
 
     for (;;) {
       const remaining = (params.maxRecords ?? Infinity) - state.delivered;
-      // Ask for fewer than 50 only once the list is inside the date window, where every entry counts.
-      const markAt = state.list.mark?.at;
-      const insideWindow = params.until === undefined || (markAt !== undefined && Date.parse(markAt) < params.until);
       let step: Step;
       try {
-        step = await readStep(state.list, order, (pageToken, catchingUp) =>
-          this.api.list(ctx, 'playlistItems.list', {
-            playlistId: state.uploads,
-            part: 'contentDetails',
-            maxResults: catchingUp || !insideWindow ? PAGE : Math.min(PAGE, remaining),
-            pageToken,
-          }),
-        );
+        step = await (ahead ?? uploadsPage(state.list, remaining));
       } catch (error) {
         const reason = skipReason(error);
         if (!reason) throw error;
@@ -229,7 +235,19 @@ export class YouTubeExport {
         else if (place === 'inside') kept.push(entry);
       }
       const wanted = kept.slice(0, Math.max(0, remaining));
-      const { items, warnings } = await this.videoDetails(ctx, params, wanted);
+      const details = this.videoDetails(ctx, params, wanted);
+      // Quota is counted per request, not per connection, so the next uploads page can be in flight
+      // beside this page's videos.list: a page then costs the slower of the two calls instead of both.
+      // Only when that page is certainly needed and asked for exactly as it would be afterwards: the
+      // list goes on, and what this page can deliver cannot fill maxRecords or shrink the next page.
+      // It is asked after the videos.list, so on the day's last unit this page is the one completed.
+      const left = remaining - wanted.length;
+      const nextInsideWindow = params.until === undefined || (step.next?.mark?.at !== undefined && Date.parse(step.next.mark.at) < params.until);
+      ahead = step.next && !reachedStart && left > 0 && (left >= PAGE || !nextInsideWindow) ? uploadsPage(step.next, left) : undefined;
+      // A page read ahead that is never awaited (this page failed, the export stopped) must not surface
+      // as an unhandled rejection; awaited, it throws where it would have without the read-ahead.
+      ahead?.catch(() => undefined);
+      const { items, warnings } = await details;
       state = { ...state, list: step.next ?? {}, delivered: state.delivered + items.length, seen: state.seen + step.entries.length };
 
       const capped = state.delivered >= (params.maxRecords ?? Infinity);

@@ -95,7 +95,7 @@ export class YouTubeAdapter extends PlatformAdapter {
       throw new CredentialsRejectedError('youtube', 'insufficient_scope', `granted: ${info.scopes.join(' ') || 'none'}`);
     }
 
-    const channel = await this.api.channel(ctx, true);
+    const channel = await this.api.channel(ctx);
     const accountId = channel.id as string; // checked by the list reader
     const snippet = asRecord(channel.snippet);
 
