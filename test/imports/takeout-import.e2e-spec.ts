@@ -6,7 +6,7 @@ import { startTestApp } from '../support/test-app';
 import type { TestApp } from '../support/test-app';
 import { importingUser, uploadArchive } from './import-support';
 import type { ImportManifest, Row } from './import-support';
-import { PLAYLIST, TAKEOUT_CHANNEL, UPLOAD, WATCHED, takeoutEntries } from './takeout-fixture';
+import { HTML_HISTORY_DATES, HTML_HISTORY_UTC, PLAYLIST, TAKEOUT_CHANNEL, UPLOAD, WATCHED, takeoutEntries } from './takeout-fixture';
 import { buildZip } from './zip-builder';
 
 /**
@@ -99,6 +99,31 @@ describe('Google Takeout (YouTube) import', () => {
       const manifest = archive.json<ImportManifest>('manifest.json');
       expect(manifest.platform).toBe('youtube');
       expect(manifest.importedFrom.unknownFiles).toContain('Takeout/YouTube und YouTube Music/Verlauf/Wiedergabeverlauf.html');
+    });
+  });
+
+  it.each([
+    ['English', 'en', 'Takeout/YouTube and YouTube Music/history/watch-history.html'],
+    ['German', 'de', 'Takeout/YouTube und YouTube Music/Verlauf/Wiedergabeverlauf.html'],
+  ] as const)('reads the history as Takeout writes it by default, in HTML (%s), into the same records', async (_name, language, watchFile) => {
+    const jobId = await importTakeout(buildZip(takeoutEntries(language, { history: 'html' })), { options: JSON.stringify({ collections: ['watch-history', 'search-history'] }) });
+    await withArchive(t, user, jobId, (archive) => {
+      const watched = archive.json<Row[]>('watch-history.json');
+      expect(watched.map((row) => [row.videoId, row.title, row.channelId, row.channelTitle, row.watchedAt])).toEqual([
+        [WATCHED[0].videoId, WATCHED[0].title, WATCHED[0].channelId, WATCHED[0].channel, HTML_HISTORY_UTC.watched[0]],
+        [WATCHED[1].videoId, WATCHED[1].title, WATCHED[1].channelId, WATCHED[1].channel, HTML_HISTORY_UTC.watched[1]],
+        [null, 'https://www.youtube.com/watch?v=removed0001', null, null, HTML_HISTORY_UTC.removed],
+        // The date in a zone no one can read: the entry is kept, without a time.
+        [WATCHED[0].videoId, WATCHED[0].title, WATCHED[0].channelId, WATCHED[0].channel, null],
+      ]);
+      expect(watched[0]).toMatchObject({ url: `https://www.youtube.com/watch?v=${WATCHED[0].videoId}`, products: ['YouTube'] });
+      expect((watched[3].raw as Row).timeAsWritten).toBe(HTML_HISTORY_DATES[language].unreadable.replace(/\s/g, ' '));
+      expect(archive.json<Row[]>('search-history.json')).toEqual([expect.objectContaining({ query: 'sourdough starter', searchedAt: HTML_HISTORY_UTC.searched })]);
+
+      const manifest = archive.json<ImportManifest & { warnings: string[] }>('manifest.json');
+      expect(manifest.counts).toMatchObject({ 'watch-history': 4, 'search-history': 1 });
+      expect(manifest.warnings).toEqual(expect.arrayContaining([expect.stringContaining(`1 entry of ${watchFile} had a date that could not be read`)]));
+      expect(manifest.importedFrom.unknownFiles).not.toContain(watchFile);
     });
   });
 

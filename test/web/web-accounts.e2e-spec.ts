@@ -7,22 +7,13 @@ import { freePort } from '../support/redis-server';
 import { TestApp, startTestApp } from '../support/test-app';
 import { cookieHeader, instagramEnv } from '../instagram/instagram-support';
 import { buildWebApp } from './web-build';
-import { click, fill, heading, openTab, screenshots, textOf } from './web-support';
+import { click, fill, heading, openTab, register, screenshots, textOf } from './web-support';
 
 const PASSWORD = 'correct horse battery';
 const OWNER_EMAIL = 'owner.web@example.com';
 /** The Instagram stand-in's account whose browser cookies are pasted; a small one, it is only connected. */
 const INSTAGRAM_ACCOUNT: AccountSpec = { key: 'insta', name: 'Ivy Insta', instagram: { posts: 1, saved: 0, stories: 0 } };
 
-async function register(page: Page, url: string, email: string): Promise<void> {
-  await page.goto(`${url}/register`);
-  await heading(page, 'Create your account');
-  await fill(page, 'Name', 'Owner');
-  await fill(page, 'Email', email);
-  await fill(page, 'Password', PASSWORD);
-  await click(page, 'Create account');
-  await heading(page, 'Exports', '/exports');
-}
 
 /** Follows a link or button that leaves the app (for Google's consent screen) until the app is back. */
 async function through(page: Page, text: string): Promise<void> {

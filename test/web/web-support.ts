@@ -50,6 +50,17 @@ export async function heading(page: Page, title: string, path?: string): Promise
   await page.waitForFunction(`document.querySelector('h1')?.textContent === ${JSON.stringify(title)}${where}`);
 }
 
+/** Registers `email` through the app's own form and waits for the exports page it lands on. */
+export async function register(page: Page, url: string, email: string, password = 'correct horse battery'): Promise<void> {
+  await page.goto(`${url}/register`);
+  await heading(page, 'Create your account');
+  await fill(page, 'Name', 'Owner');
+  await fill(page, 'Email', email);
+  await fill(page, 'Password', password);
+  await click(page, 'Create account');
+  await heading(page, 'Exports', '/exports');
+}
+
 /** Waits until the YouTube card shows this connection state. */
 export async function connectionState(page: Page, state: string): Promise<void> {
   await page.waitForFunction(

@@ -9,6 +9,7 @@ import { SignIn } from './pages/SignIn';
 import { Platforms } from './pages/Platforms';
 import { NewExport } from './pages/NewExport';
 import { Exports } from './pages/Exports';
+import { ImportArchive } from './pages/ImportArchive';
 
 const PUBLIC: readonly Route[] = ['/signin', '/register'];
 
@@ -86,6 +87,9 @@ export function App(): React.JSX.Element {
             <NavLink to="/exports/new" route={route}>
               New export
             </NavLink>
+            <NavLink to="/exports/import" route={route}>
+              Import an archive
+            </NavLink>
             <NavLink to="/platforms" route={route}>
               Platforms
             </NavLink>
@@ -109,6 +113,8 @@ export function App(): React.JSX.Element {
           <Platforms landing={landing.platformMessage} googleLink={landing.googleLink} />
         ) : route === '/exports/new' ? (
           <NewExport />
+        ) : route === '/exports/import' ? (
+          <ImportArchive />
         ) : (
           <Exports />
         )}

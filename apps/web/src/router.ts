@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 
 /** The app's pages; the server answers every one of these paths with the app (history-API fallback). */
-export type Route = '/' | '/signin' | '/register' | '/platforms' | '/exports/new' | '/exports';
+export type Route = '/' | '/signin' | '/register' | '/platforms' | '/exports/new' | '/exports/import' | '/exports';
 
-const ROUTES: readonly Route[] = ['/', '/signin', '/register', '/platforms', '/exports/new', '/exports'];
+const ROUTES: readonly Route[] = ['/', '/signin', '/register', '/platforms', '/exports/new', '/exports/import', '/exports'];
 
 export function currentRoute(): Route {
   const path = window.location.pathname.replace(/\/+$/, '') || '/';

@@ -56,12 +56,12 @@ function channelIdOf(url: string | undefined): string | null {
 
 /**
  * The history's `title` is the action in the account's language around the video title or the query:
- * `Watched <title>`, `<title> angesehen`. The links are language-free, so ids come from those and the
- * title is only trimmed of the known phrasings.
+ * `Watched <title>`, `<title> angesehen`, older `Gesucht nach <query>`. The links are language-free, so
+ * ids come from those and the title is only trimmed of the known phrasings.
  */
 function strippedTitle(title: string | undefined): string | null {
   if (!title) return null;
-  return title.replace(/^(Watched|Searched for|Viewed) /, '').replace(/ (angesehen|gesucht|aufgerufen)$/, '').replace(/^[„"](.*)[“"]$/, '$1');
+  return title.replace(/^(Watched|Searched for|Viewed|Gesucht nach) /, '').replace(/ (angesehen|gesucht|aufgerufen)$/, '').replace(/^[„"](.*)[“"]$/, '$1');
 }
 
 /** One element of `watch-history.json`; a video since deleted has no link and keeps only its title. */

@@ -8,6 +8,7 @@ import type { ZipArchive } from '../../archive/zip-archive';
 import { InvalidCursorError, UnknownCollectionError } from '../../errors';
 import { YOUTUBE_WATCH_URL } from '../youtube.descriptor';
 import { csvRecords } from './csv-rows';
+import { historyHtmlEntries } from './history-html';
 import { TAKEOUT_LAYOUTS, type TakeoutLayout } from './takeout-layout';
 import {
   column,
@@ -31,16 +32,17 @@ const TAKEOUT_COLLECTIONS = ['profile', 'videos', 'playlists', 'playlist-items',
 type TakeoutCollection = (typeof TAKEOUT_COLLECTIONS)[number];
 const isTakeoutCollection = (name: string): name is TakeoutCollection => (TAKEOUT_COLLECTIONS as readonly string[]).includes(name);
 
-/** Which format each collection's files are in. */
-const JSON_COLLECTIONS = new Set<TakeoutCollection>(['watch-history', 'search-history']);
+/** The history is JSON or, Takeout's default, HTML; the other files are CSV. */
+const HISTORY_COLLECTIONS = new Set<TakeoutCollection>(['watch-history', 'search-history']);
 
 const VIDEO_FILE = /\.(mp4|webm|mov|mkv|m4v|3gp|flv)$/i;
 
 /**
  * Google Takeout's `YouTube and YouTube Music` folder (platform-facts.md §6.5), in English or German:
- * history as JSON (streamed element by element), the CSVs row by row, and the uploads' files, which
- * Takeout names by title, matched to their ids through `videos.csv`. Takeout's HTML renderings of the
- * history duplicate the JSON and are listed as unknown files rather than parsed.
+ * history as JSON (streamed element by element) or as HTML, Takeout's default (streamed entry by entry,
+ * history-html.ts), the CSVs row by row, and the uploads' files, which Takeout names by title, matched to
+ * their ids through `videos.csv`. When both forms of the history are there the JSON is read and the HTML,
+ * which says the same, is listed with the unknown files.
  */
 export class YouTubeTakeoutImporter implements ArchiveImporter {
   readonly platform = 'youtube' as const;
@@ -150,32 +152,40 @@ class OpenedTakeout implements OpenedArchive {
     return this.zip.names().filter((name) => !known.has(name));
   }
 
-  /** Cursor `<file index>:<rows done>`: a resumed import starts in the file, after what was checkpointed. */
+  /**
+   * Cursor `<file index>:<rows done>[:<undated rows>]`: a resumed import starts in the file, after what was
+   * checkpointed, still knowing how many of the HTML history's dates it could not read so far.
+   */
   async *pages(plan: CollectionPlan, from?: Cursor, signal?: AbortSignal): AsyncIterable<Page> {
     const collection = plan.collection;
     if (!isTakeoutCollection(collection)) throw new UnknownCollectionError('youtube', collection);
     const files = this.files.get(collection) ?? [];
-    const [startFile, startRow] = parseCursor(collection, from);
+    const [startFile, startRow, startUndated] = parseCursor(collection, from);
     for (let fileIndex = startFile; fileIndex < files.length; fileIndex++) {
       const file = files[fileIndex];
       const stream = await this.zip.stream(file);
-      const values: AsyncGenerator<unknown> = JSON_COLLECTIONS.has(collection) ? jsonArrayElements(stream) : csvRecords(stream);
+      const html = HISTORY_COLLECTIONS.has(collection) && /\.html?$/i.test(file);
+      const values: AsyncGenerator<unknown> = html ? historyHtmlEntries(stream) : HISTORY_COLLECTIONS.has(collection) ? jsonArrayElements(stream) : csvRecords(stream);
       const skip = fileIndex === startFile ? startRow : 0;
+      let undated = fileIndex === startFile ? startUndated : 0;
       let row = 0;
       let items: ExportItem[] = [];
       for await (const value of readable(file, values)) {
         signal?.throwIfAborted();
         row++;
         if (row <= skip) continue;
+        if (html && (value as { time?: string }).time === undefined) undated++;
         const record = this.record(collection, value, row, file);
         if (record) items.push(record);
         if (items.length >= PAGE_ITEMS) {
-          yield { items, cursor: `${fileIndex}:${row}` };
+          yield { items, cursor: `${fileIndex}:${row}${undated > 0 ? `:${undated}` : ''}` };
           items = [];
         }
       }
       const last = fileIndex === files.length - 1;
-      yield { items, ...(last ? {} : { cursor: `${fileIndex + 1}:0` }) };
+      // Entries whose date could not be read are exported without one, and the manifest says how many.
+      const warnings = undated > 0 ? [`${undated} ${undated === 1 ? 'entry' : 'entries'} of ${file} had a date that could not be read; exported without a time`] : [];
+      yield { items, ...(last ? {} : { cursor: `${fileIndex + 1}:0` }), ...(warnings.length > 0 ? { warnings } : {}) };
     }
   }
 
@@ -208,11 +218,11 @@ class OpenedTakeout implements OpenedArchive {
   }
 }
 
-function parseCursor(collection: string, cursor: Cursor | undefined): [number, number] {
-  if (cursor === undefined) return [0, 0];
-  const match = /^(\d+):(\d+)$/.exec(cursor);
+function parseCursor(collection: string, cursor: Cursor | undefined): [number, number, number] {
+  if (cursor === undefined) return [0, 0, 0];
+  const match = /^(\d+):(\d+)(?::(\d+))?$/.exec(cursor);
   if (!match) throw new InvalidCursorError('youtube', collection, cursor);
-  return [Number(match[1]), Number(match[2])];
+  return [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)];
 }
 
 /** A file that does not parse is a broken archive, reported as such rather than retried. */
