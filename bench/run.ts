@@ -8,6 +8,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { apiOverheadFigure, ApiOverheadResult } from './figures/api-overhead';
 import { downloadFigure, DownloadResult } from './figures/download';
+import { importMemoryFigure, ImportMemoryResult } from './figures/import-memory';
 import { memoryFigure, MemoryResult } from './figures/memory';
 import { quotaKillFigure, KillResult } from './figures/quota-kill';
 import { ThroughputCell, ThroughputCellResult, throughputFigure } from './figures/throughput';
@@ -18,7 +19,7 @@ import { Row, count, fixed, int, markdownTable, mib, ms, textTable } from './lib
 import { minimumUnits, startBenchSandbox } from './lib/sandbox';
 import { median, percentile, round } from './lib/stats';
 
-const FIGURES = ['throughput', 'memory', 'api', 'kill', 'download'] as const;
+const FIGURES = ['throughput', 'memory', 'api', 'kill', 'download', 'import'] as const;
 type FigureName = (typeof FIGURES)[number];
 
 interface Plan {
@@ -31,8 +32,12 @@ interface Plan {
   api: { connections: number; seconds: number; warmupSeconds: number; reps: number; initialUsers: number };
   kill: { items: number } | null;
   download: { bytes: number; reps: number; warmup: boolean };
+  /** Figure 7: archive sizes in bytes, imported one after the other by one fresh process. */
+  import: { small: number; big: number };
   warmupFormats: Format[];
 }
+
+const MIB = 2 ** 20;
 
 interface Args {
   quick: boolean;
@@ -89,6 +94,7 @@ function makePlan(args: Args): Plan {
       api: { connections: 10, seconds: 2, warmupSeconds: 1, reps, initialUsers: 40 },
       kill: o.has('kill-items') ? { items: num('kill-items') ?? 2_000 } : null,
       download: { bytes: 2 ** 30, reps: num('reps') ?? 1, warmup: false },
+      import: { small: 20 * MIB, big: num('import-bytes') ?? 100 * MIB },
       warmupFormats: ['json'],
     };
   }
@@ -106,6 +112,7 @@ function makePlan(args: Args): Plan {
     api: { connections: 10, seconds: 10, warmupSeconds: 3, reps, initialUsers: 100 },
     kill: { items: num('kill-items') ?? 10_000 },
     download: { bytes: 2 ** 30, reps, warmup: true },
+    import: { small: 20 * MIB, big: num('import-bytes') ?? 2 * 1024 * MIB },
     warmupFormats: formats,
   };
 }
@@ -132,6 +139,7 @@ interface Results {
     quota?: { faultFree: ReturnType<typeof quotaSummary>; kill?: KillResult; killSkipped?: string };
     progress?: ReturnType<typeof progressSummary>;
     download?: DownloadResult;
+    importMemory?: ImportMemoryResult;
   };
   errors: Record<string, string>;
   notes: string[];
@@ -335,6 +343,18 @@ function tableRows(results: Results): Row[] {
       ratio: fixed(d.ratio),
     });
   }
+  if (f.importMemory) {
+    const m = f.importMemory;
+    const size = (bytes: number): string => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : mib(bytes));
+    rows.push({
+      figure: '7',
+      what: `Peak RSS during an X archive import (${m.method})`,
+      sizes: `${size(m.big.archiveBytes)} (${count(m.big.posts)} posts) vs ${size(m.small.archiveBytes)}`,
+      service: `${mib(m.big.peakRssBytes)} (${mib(m.big.startRssBytes)} before)`,
+      reference: `${mib(m.small.peakRssBytes)} at ${size(m.small.archiveBytes)} (${mib(m.small.startRssBytes)} before)`,
+      ratio: fixed(m.ratio),
+    });
+  }
   for (const [figure, message] of Object.entries(results.errors)) {
     rows.push({ figure: '!', what: `${figure} failed`, sizes: '', service: message.split('\n')[0].slice(0, 80), reference: '', ratio: '–' });
   }
@@ -448,6 +468,9 @@ async function main(): Promise<void> {
       log(`Figure 2 sizes: ${big.items} items (${big.why})`);
       if (plan.memory.big === 'fit') memoryNote = big.why;
       results.figures.memory = await attempt('Figure 2: memory', () => memoryFigure(ctx, plan.memory.small, big.items));
+    }
+    if (args.only.has('import')) {
+      results.figures.importMemory = await attempt('Figure 7: memory of an archive import', () => importMemoryFigure(ctx, plan.import));
     }
   } finally {
     if (main?.service.running) await main.service.stop();

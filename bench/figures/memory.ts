@@ -2,7 +2,7 @@ import type { BenchContext } from '../lib/context';
 import { bootService } from '../lib/context';
 import { withDatabase, creditYouTubeQuota } from '../lib/db';
 import { serviceExport } from '../lib/export-run';
-import { RssSampler } from '../lib/proc';
+import { PeakRssWatch } from '../lib/proc';
 import { minimumUnits } from '../lib/sandbox';
 import { ratio } from '../lib/stats';
 import { exportTimeoutMs } from './throughput';
@@ -45,8 +45,7 @@ export async function memoryFigure(ctx: BenchContext, small: number, big: number
     const measure = async (items: number): Promise<MemoryRun> => {
       const needed = minimumUnits(items) + 10;
       let credited = 0;
-      let sampler: RssSampler | undefined;
-      let startRss = 0;
+      let watch: PeakRssWatch | undefined;
       const run = await serviceExport(ctx, running, {
         videos: items,
         format: 'json',
@@ -58,14 +57,12 @@ export async function memoryFigure(ctx: BenchContext, small: number, big: number
           }
         },
         onStart: () => {
-          startRss = running.service.rss() ?? 0;
-          if (!running.service.resetPeakRss()) method = 'sampled';
-          sampler = new RssSampler(running.service.pid, 50);
+          watch = new PeakRssWatch(running.service.pid, 50);
+          if (watch.method === 'sampled') method = 'sampled';
         },
       });
-      const sampled = sampler?.stop() ?? 0;
-      const hwm = running.service.peakRss() ?? 0;
-      const peak = method === 'VmHWM' ? Math.max(hwm, sampled) : sampled;
+      const startRss = watch?.startRssBytes ?? 0;
+      const { peakRssBytes: peak, sampledPeakRssBytes: sampled } = watch?.stop() ?? { peakRssBytes: 0, sampledPeakRssBytes: 0 };
       ctx.log(`  ${items} items: peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (start ${(startRss / 2 ** 20).toFixed(0)} MiB), ${(run.ms / 1000).toFixed(1)} s`);
       return {
         items,

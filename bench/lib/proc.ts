@@ -54,3 +54,28 @@ export class RssSampler {
     if (rss !== undefined && rss > this.maxBytes) this.maxBytes = rss;
   }
 }
+
+/**
+ * The peak RSS of a process over a stretch of work: VmHWM reset when the watch starts, with the 50 ms
+ * samples as a floor, and as the whole answer where the kernel does not allow the reset.
+ */
+export class PeakRssWatch {
+  readonly startRssBytes: number;
+  readonly method: 'VmHWM' | 'sampled';
+  private readonly sampler: RssSampler;
+
+  constructor(
+    private readonly pid: number,
+    intervalMs = 50,
+  ) {
+    this.startRssBytes = rssBytes(pid) ?? 0;
+    this.method = resetPeakRss(pid) ? 'VmHWM' : 'sampled';
+    this.sampler = new RssSampler(pid, intervalMs);
+  }
+
+  stop(): { peakRssBytes: number; sampledPeakRssBytes: number } {
+    const sampled = this.sampler.stop();
+    const peak = this.method === 'VmHWM' ? Math.max(peakRssBytes(this.pid) ?? 0, sampled) : sampled;
+    return { peakRssBytes: peak, sampledPeakRssBytes: sampled };
+  }
+}

@@ -3,7 +3,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { CpuPlan, serverCommand } from './cpu';
-import { peakRssBytes, resetPeakRss, rssBytes } from './proc';
+import { rssBytes } from './proc';
 
 /** Configuration variables a developer's shell may hold that would change the mode under test. */
 const SCRUBBED = [
@@ -126,14 +126,6 @@ export class ServiceProcess {
 
   rss(): number | undefined {
     return rssBytes(this.pid);
-  }
-
-  peakRss(): number | undefined {
-    return peakRssBytes(this.pid);
-  }
-
-  resetPeakRss(): boolean {
-    return resetPeakRss(this.pid);
   }
 
   /** kill -9: no shutdown hooks, no checkpoint, locks left to expire. */

@@ -9,13 +9,24 @@ import { serialiseServerMode } from '../support/server-mode';
 import { ServiceProcess } from '../support/service-process';
 import { createScratchDatabase, flushRedis, serverMode, tempDir } from '../support/test-app';
 import { importingUser, uploadArchive } from './import-support';
+import type { Row } from './import-support';
+import { bulkMessageText, bulkPostText, facebookBulkEntries, facebookMessageFile, facebookPostsFile } from './meta-archive-fixture';
 import { tweetId, xArchiveEntries } from './x-archive-fixture';
 import { buildZip } from './zip-builder';
 
 const root = join(__dirname, '../..');
 
+const sum = (counts: number[]): number => counts.reduce((total, count) => total + count, 0);
+const numbers = (count: number): number[] => Array.from({ length: count }, (_, i) => i + 1);
+
 const PARTS = Array.from({ length: 8 }, () => 2_500);
-const TOTAL = PARTS.reduce((sum, count) => sum + count, 0);
+const TOTAL = sum(PARTS);
+
+/** Facebook: posts first, then one Messenger thread over six message files (read oldest first). */
+const POST_FILES = Array.from({ length: 4 }, () => 2_000);
+const MESSAGE_FILES = Array.from({ length: 6 }, () => 2_000);
+const POSTS = sum(POST_FILES);
+const MESSAGES = sum(MESSAGE_FILES);
 
 /** Where an entry's compressed bytes sit in a ZIP written by buildZip (local headers in order). */
 function entryData(zip: Buffer, name: string): { start: number; length: number } {
@@ -30,11 +41,21 @@ function entryData(zip: Buffer, name: string): { start: number; length: number }
   throw new Error(`${name} is not in the ZIP`);
 }
 
+/** What an import is asked for, and where to kill its worker. */
+interface CrashPlan {
+  collections: string[];
+  total: number;
+  /** processedItems at which the files in `damaged` are finished and checkpointed, whatever the page size. */
+  killAt: number;
+  /** Entries damaged in the stored upload after the kill. */
+  damaged: string[];
+}
+
 /**
- * An X archive import whose worker is killed mid-way through the posts: a new worker resumes from the
- * checkpoint and never reads a finished data file again. The first file of posts is damaged in the
- * stored upload once it is done: a worker reading it again would fail on its checksum, so the
- * import completing proves it was not read, and the export still holds every post exactly once.
+ * Archive imports whose worker is killed mid-way: a new worker resumes from the checkpoint and never
+ * reads a finished data file again. The finished files are damaged in the stored upload after the
+ * kill: a worker reading one again would fail on its checksum, so the import completing proves it was
+ * not read, and the export still holds every item exactly once.
  * Embedded mode restarts the whole service on the same DATA_DIR; server mode only the worker.
  */
 describe('archive import after a worker crash', () => {
@@ -69,28 +90,29 @@ describe('archive import after a worker crash', () => {
   let worker: ServiceProcess | undefined;
 
   /**
-   * Uploads the archive, kills its worker once the first file is finished and checkpointed, damages
-   * `damaged` in the stored upload, and starts a new worker. Embedded mode restarts the whole service.
+   * Uploads the archive, kills its worker at `plan.killAt` items, damages `plan.damaged` in the stored
+   * upload, and starts a new worker. Embedded mode restarts the whole service.
    */
-  const crashAndResume = async (zip: Buffer, damaged: string): Promise<{ api: ServiceProcess; worker: ServiceProcess; user: ExportCaller; id: string }> => {
+  const crashAndResume = async (zip: Buffer, plan: CrashPlan): Promise<{ api: ServiceProcess; worker: ServiceProcess; user: ExportCaller; id: string }> => {
     api ??= await start(scratch ? 'api' : 'all');
     worker ??= scratch ? await start('worker') : api;
     const user: ExportCaller = await importingUser(api);
-    const res = await uploadArchive(api, user, zip, { options: JSON.stringify({ collections: ['tweets'] }) });
+    const res = await uploadArchive(api, user, zip, { options: JSON.stringify({ collections: plan.collections }) });
     expect(res.status).toBe(201);
     const id = (res.body as { data: { jobId: string } }).data.jobId;
 
-    // Past the first two files: the first is finished and checkpointed whatever the page size.
-    const state = await waitFor(api, user, id, (current) => finished(current) || current.processedItems >= 2 * PARTS[0], { timeoutMs: 120_000 });
+    const state = await waitFor(api, user, id, (current) => finished(current) || current.processedItems >= plan.killAt, { timeoutMs: 120_000 });
     await worker.kill('SIGKILL');
     expect(state.status).toBe('processing');
-    expect(state.processedItems).toBeLessThan(TOTAL);
+    expect(state.processedItems).toBeLessThan(plan.total);
 
-    const { start: at, length } = entryData(zip, damaged);
     const source = openSync(join(dataDir, 'exports', 'work', id, 'source.zip'), 'r+');
-    const byte = Buffer.alloc(1);
-    readSync(source, byte, 0, 1, at + Math.floor(length / 2));
-    writeSync(source, Buffer.from([byte[0] ^ 0xff]), 0, 1, at + Math.floor(length / 2));
+    for (const name of plan.damaged) {
+      const { start: at, length } = entryData(zip, name);
+      const byte = Buffer.alloc(1);
+      readSync(source, byte, 0, 1, at + Math.floor(length / 2));
+      writeSync(source, Buffer.from([byte[0] ^ 0xff]), 0, 1, at + Math.floor(length / 2));
+    }
     closeSync(source);
 
     worker = await start(scratch ? 'worker' : 'all', scratch ? undefined : api.port);
@@ -98,9 +120,12 @@ describe('archive import after a worker crash', () => {
     return { api, worker, user, id };
   };
 
-  it('resumes without reading a finished file again, with every post exactly once', async () => {
+  // Past the first two files of posts: the first is finished and checkpointed whatever the page size.
+  const xPlan = (damaged: string): CrashPlan => ({ collections: ['tweets'], total: TOTAL, killAt: 2 * PARTS[0], damaged: [damaged] });
+
+  it('resumes an X import without reading a finished file again, with every post exactly once', async () => {
     const zip = buildZip(xArchiveEntries({ generation: 'modern', parts: PARTS }));
-    const { api, worker, user, id } = await crashAndResume(zip, 'data/tweets.js');
+    const { api, worker, user, id } = await crashAndResume(zip, xPlan('data/tweets.js'));
     const done = await completed(api, user, id, 180_000).catch((error: Error) => {
       throw new Error(`${error.message}\n--- the new worker's output ---\n${worker.log}`);
     });
@@ -114,11 +139,32 @@ describe('archive import after a worker crash', () => {
 
   it('fails a resumed import with INVALID_ARCHIVE when a file not yet read is damaged', async () => {
     const zip = buildZip(xArchiveEntries({ generation: 'modern', parts: PARTS }));
-    const { api, worker, user, id } = await crashAndResume(zip, 'data/tweets-part7.js');
+    const { api, worker, user, id } = await crashAndResume(zip, xPlan('data/tweets-part7.js'));
     const state = await waitFor(api, user, id, finished, { timeoutMs: 180_000 }).catch((error: Error) => {
       throw new Error(`${error.message}\n--- the new worker's output ---\n${worker.log}`);
     });
     expect(state).toMatchObject({ status: 'failed', error: { code: 'INVALID_ARCHIVE' } });
     expect(state.error?.message).toContain('data/tweets-part7.js');
+  }, 600_000);
+
+  it('resumes a Facebook import inside its Messenger thread without reading a finished file again, every post and message exactly once', async () => {
+    const zip = buildZip(facebookBulkEntries({ postFiles: POST_FILES, messageFiles: MESSAGE_FILES }));
+    // Every posts file and the thread's oldest file (read first) are finished once its second file is under way.
+    const damaged = [...POST_FILES.map((_, i) => facebookPostsFile(i + 1)), facebookMessageFile(MESSAGE_FILES.length)];
+    const plan: CrashPlan = { collections: ['posts', 'messages'], total: POSTS + MESSAGES, killAt: POSTS + 2 * MESSAGE_FILES[0], damaged };
+    const { api, worker, user, id } = await crashAndResume(zip, plan);
+    const done = await completed(api, user, id, 180_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- the new worker's output ---\n${worker.log}`);
+    });
+    expect(done).toMatchObject({ status: 'completed', processedItems: POSTS + MESSAGES });
+    await withArchive(api, user, id, (archive) => {
+      const posts = archive.json<Row[]>('posts.json');
+      expect(duplicates(posts.map((row) => row.id))).toEqual([]);
+      expect(sorted(posts.map((row) => String(row.message)))).toEqual(sorted(numbers(POSTS).map(bulkPostText)));
+      const messages = archive.json<Row[]>('messages.json');
+      expect(duplicates(messages.map((row) => row.id))).toEqual([]);
+      // The thread oldest first across its files, the resumed part appended where the crash left it.
+      expect(messages.map((row) => row.text)).toEqual(numbers(MESSAGES).map(bulkMessageText));
+    });
   }, 600_000);
 });

@@ -109,3 +109,38 @@ export function instagramEntries(): ZipEntrySpec[] {
     json(`${activity}/likes/liked_posts.json`, { likes_media_likes: [] }),
   ];
 }
+
+export const bulkPostText = (n: number): string => `Beitrag ${n} aus Köln`;
+export const bulkMessageText = (n: number): string => `Nachricht ${n} im Café ☕`;
+
+/** The name of a 2024-layout posts file, numbered from 1 as Meta does. */
+export const facebookPostsFile = (number: number): string => `your_facebook_activity/posts/your_posts__check_ins__photos_and_videos_${number}.json`;
+/** The name of the thread's `message_N.json`: Meta numbers them from the newest. */
+export const facebookMessageFile = (number: number): string => `your_facebook_activity/messages/inbox/${FB_THREAD}/message_${number}.json`;
+
+/**
+ * A big Facebook DYI in the 2024 layout: posts 1…N over `postFiles` files (that many posts in each), and
+ * one Messenger thread of messages 1…M (oldest first) over `messageFiles` files given oldest first, so
+ * the first count goes to the highest `message_N.json`; each file lists its messages newest first.
+ */
+export function facebookBulkEntries(options: { postFiles: number[]; messageFiles: number[] }): ZipEntrySpec[] {
+  const entries: ZipEntrySpec[] = [json('personal_information/profile_information/profile_information.json', { profile_v2: { name: { full_name: FB_OWNER.fullName }, profile_uri: FB_OWNER.link } })];
+  let post = 0;
+  options.postFiles.forEach((count, index) => {
+    const posts = Array.from({ length: count }, () => {
+      post += 1;
+      return { timestamp: 1_600_000_000 + post, data: [{ post: bulkPostText(post) }] };
+    });
+    entries.push(json(facebookPostsFile(index + 1), posts));
+  });
+  const participants = [{ name: 'Ann Smith' }, { name: FB_OWNER.fullName }];
+  let message = 0;
+  options.messageFiles.forEach((count, index) => {
+    const messages = Array.from({ length: count }, () => {
+      message += 1;
+      return { sender_name: message % 2 ? 'Ann Smith' : FB_OWNER.fullName, timestamp_ms: 1_700_000_000_000 + message * 1000, content: bulkMessageText(message), type: 'Generic' };
+    });
+    entries.push(json(facebookMessageFile(options.messageFiles.length - index), { participants, title: 'Ann Smith', messages: messages.reverse() }));
+  });
+  return entries;
+}
