@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { deflateRawSync } from 'node:zlib';
+import { ZipArchive } from 'archiver';
 import { X_ACCOUNT, tweetId, v11Tweet } from '../../test/imports/x-archive-fixture';
-import { ZIP32_MAX_BYTES, ZipStreamWriter } from './zip-stream-writer';
 
 /** One post per this many archive bytes: 2 GiB holds about 210,000, a long-time heavy poster's history. */
 const BYTES_PER_POST = 10 * 1024;
@@ -57,20 +60,26 @@ function* mediaBytes(n: number, block: Buffer): Generator<Buffer> {
  * a realistic number of records, and the rest in 4 MiB stored media files linked to the first posts.
  */
 export async function writeXArchive(path: string, targetBytes: number): Promise<GeneratedArchive> {
-  if (targetBytes > ZIP32_MAX_BYTES - 64 * 1024 ** 2) throw new Error(`an archive of ${targetBytes} bytes needs ZIP64, which the generator does not write (at most 4 GiB)`);
   const posts = Math.max(1, Math.round(targetBytes / BYTES_PER_POST));
   const mediaFiles = Math.max(1, Math.round((targetBytes - posts * deflatedBytesPerPost()) / MEDIA_FILE_BYTES));
-  const zip = await ZipStreamWriter.create(path);
+  const zip = new ZipArchive({ zlib: { level: 6 } });
+  const output = createWriteStream(path);
+  zip.pipe(output);
   const dataTypes = {
     account: { files: [{ fileName: 'data/account.js', globalName: 'YTD.account.part0', count: '1' }] },
     tweets: { files: [{ fileName: 'data/tweets.js', globalName: 'YTD.tweets.part0', count: String(posts) }] },
   };
   const manifest = { userInfo: X_ACCOUNT, archiveInfo: { sizeBytes: String(targetBytes), generationDate: '2024-01-01T00:00:00.000Z', isPartialArchive: false }, dataTypes };
-  await zip.add('data/manifest.js', [`window.__THAR_CONFIG = ${JSON.stringify(manifest, null, 2)}`], true);
+  zip.append(`window.__THAR_CONFIG = ${JSON.stringify(manifest, null, 2)}`, { name: 'data/manifest.js' });
   const account = { account: { accountId: X_ACCOUNT.accountId, username: X_ACCOUNT.userName, accountDisplayName: X_ACCOUNT.displayName, createdAt: '2012-03-04T05:06:07.000Z' } };
-  await zip.add('data/account.js', [`${ytdHead('account')}${JSON.stringify(account, null, 2)}\n]`], true);
-  await zip.add('data/tweets.js', tweetsJs(posts, mediaFiles), true);
+  zip.append(`${ytdHead('account')}${JSON.stringify(account, null, 2)}\n]`, { name: 'data/account.js' });
+  // archiver takes one entry at a time from its queue, so each generator runs only when its turn comes.
+  zip.append(Readable.from(tweetsJs(posts, mediaFiles)), { name: 'data/tweets.js' });
   const block = randomBytes(MEDIA_FILE_BYTES);
-  for (let n = 1; n <= mediaFiles; n++) await zip.add(`data/tweets_media/${tweetId(n)}-Bench${n}.jpg`, mediaBytes(n, block));
-  return { path, bytes: await zip.close(), posts, mediaFiles, mediaBytes: mediaFiles * MEDIA_FILE_BYTES };
+  for (let n = 1; n <= mediaFiles; n++) {
+    zip.append(Readable.from(mediaBytes(n, block)), { name: `data/tweets_media/${tweetId(n)}-Bench${n}.jpg`, store: true });
+  }
+  await zip.finalize();
+  await finished(output);
+  return { path, bytes: zip.pointer(), posts, mediaFiles, mediaBytes: mediaFiles * MEDIA_FILE_BYTES };
 }
