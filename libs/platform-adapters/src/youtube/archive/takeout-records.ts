@@ -1,6 +1,6 @@
-import type { ExportItem, JsonObject, JsonValue, MediaReference } from '../../adapter/collection';
+import type { ExportItem, JsonValue, MediaReference } from '../../adapter/collection';
 import { archiveMediaUrl } from '../../archive/archive-importer';
-import { arrayField, asRecord, stringField } from '../../json-shape';
+import { arrayField, asRecord, jsonValue, stringField } from '../../json-shape';
 import { watchPageUrl } from '../youtube-records';
 
 /**
@@ -11,8 +11,6 @@ import { watchPageUrl } from '../youtube-records';
  */
 
 type Row = Record<string, string>;
-
-const json = (value: unknown): JsonObject => JSON.parse(JSON.stringify(value)) as JsonObject;
 
 function item(id: string, data: Record<string, JsonValue>, media: MediaReference[] = []): ExportItem {
   return media.length > 0 ? { id, data, media } : { id, data };
@@ -82,7 +80,7 @@ export function watchRecord(element: unknown, index: number): ExportItem | undef
     channelTitle: stringField(channel, 'name') ?? null,
     watchedAt,
     products: (arrayField(entry, 'products') ?? []).filter((product): product is string => typeof product === 'string'),
-    raw: json(entry),
+    raw: jsonValue(entry),
   });
 }
 
@@ -99,7 +97,7 @@ export function searchRecord(element: unknown, index: number): ExportItem | unde
   }
   const searchedAt = takeoutTime(stringField(entry, 'time'));
   const id = `${searchedAt ?? index}:${index}`;
-  return item(id, { id, query: query ?? strippedTitle(stringField(entry, 'title')), url: url ?? null, searchedAt, raw: json(entry) });
+  return item(id, { id, query: query ?? strippedTitle(stringField(entry, 'title')), url: url ?? null, searchedAt, raw: jsonValue(entry) });
 }
 
 /** `subscriptions.csv`: Takeout has no subscription id, so the channel's id is the record's. */
@@ -116,7 +114,7 @@ export function takeoutSubscriptionRecord(row: Row): ExportItem | undefined {
     newItemCount: null,
     activityType: null,
     url: column(row, 'Channel Url', 'Channel URL', 'Kanal-URL'),
-    raw: json(row),
+    raw: jsonValue(row),
   });
 }
 
@@ -133,7 +131,7 @@ export function takeoutPlaylistRecord(row: Row, channelId: string | null): Expor
     privacyStatus: column(row, 'Playlist Visibility', 'Playlist visibility')?.toLowerCase() ?? null,
     itemCount: null,
     thumbnailUrl: null,
-    raw: json(row),
+    raw: jsonValue(row),
   });
 }
 
@@ -155,7 +153,7 @@ export function takeoutPlaylistItemRecord(row: Row, playlistId: string, position
     videoOwnerChannelTitle: null,
     privacyStatus: null,
     note: null,
-    raw: json(row),
+    raw: jsonValue(row),
   });
 }
 
@@ -206,7 +204,7 @@ export function takeoutCommentRecord(row: Row, owner: { id: string | null; title
     updatedAt: null,
     totalReplyCount: null,
     postId: column(row, 'Post ID', 'Post Id'),
-    raw: json(row),
+    raw: jsonValue(row),
   });
 }
 
@@ -231,7 +229,7 @@ export function takeoutChannelRecord(row: Row): ExportItem | undefined {
     thumbnailUrl: null,
     bannerUrl: null,
     visibility: column(row, 'Channel Visibility', 'Channel visibility'),
-    raw: json(row),
+    raw: jsonValue(row),
   });
 }
 
@@ -272,7 +270,7 @@ export function takeoutVideoRecord(row: Row, watchUrl: string, file: string | un
       url: watchPageUrl(watchUrl, id),
       thumbnailUrl: null,
       archiveFile: file ?? null,
-      raw: json(row),
+      raw: jsonValue(row),
     },
     file ? [{ url: archiveMediaUrl(file), kind: 'video', via: 'archive' }] : [],
   );
