@@ -107,6 +107,9 @@ describe('Instagram export after a crash', () => {
       const again = [...served].filter(([, times]) => times > 1);
       expect(again.length).toBeLessThanOrEqual(1);
       expect(again.every(([, times]) => times === 2)).toBe(true);
+      // The export's start read whose session it is (home page, then users.info); the new worker only
+      // opens the home page again for the viewer's id: every request is a paced one.
+      expect(siteRequests(sandbox, 'big', since).filter((entry) => entry.api === 'instagram.users.info')).toHaveLength(1);
     } finally {
       sandbox.admin.clearLatency();
       for (const service of processes) await service.kill();

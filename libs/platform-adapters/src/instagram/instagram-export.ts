@@ -254,8 +254,16 @@ export class InstagramExport {
     return at === undefined ? null : new Date(at * 1000).toISOString();
   }
 
+  /**
+   * The viewer's id for the feeds that need it. A worker that resumes someone else's export has not
+   * seen the home page yet: it reads it once (no users.info, which would cost another paced request).
+   */
   private async pk(ctx: PlatformCallContext): Promise<string> {
-    return this.viewers.get(ctx.connectionId) ?? (idOf(await this.me(ctx), 'pk') as string);
+    const known = this.viewers.get(ctx.connectionId);
+    if (known) return known;
+    const { pk } = await this.web.viewer(ctx);
+    this.viewers.set(ctx.connectionId, pk);
+    return pk;
   }
 
   private window(plan: CollectionPlan): Window {
