@@ -49,9 +49,9 @@ npm run --silent test:embedded -- "$@"
 
 # Unit specs and the sandbox suites do not touch the database or Redis: they run once, above; so do
 # embedded-runtime (it always runs embedded) and instagram-export (paced browser work that is the same in
-# both modes; instagram-crash covers Instagram with an API and a worker instance), and web-import (the
-# import page in Chromium: the imports' server mode is covered by test/imports, the Exports page's live
-# updates by web-app).
+# both modes; instagram-crash covers Instagram with an API and a worker instance), and the web app's
+# suites (test/web: the pages in Chromium drive the same API routes and socket events whose server mode
+# the API suites cover, test/imports and test/export included).
 # --forceExit (in test:server): a Redis connection left open by some server-mode suite kept Jest
 # alive after the last one; until it is found, the run must still end on its own.
 echo "=== Tests, server mode (PostgreSQL + Redis): suites that use the database or the queue ==="
