@@ -113,7 +113,7 @@ export class ArchiveImports {
       throw invalidFormat(`Imports of this archive are available as ${formats.join(', ')}`, [{ field: 'format', messages: [`format must be one of ${formats.join(', ')}`] }]);
     }
     if (options.topUp && !topUpCollectionOf(platform)) {
-      throw invalidFormat(`topUp is not available for ${platform} archives: its API cannot add what is newer than the archive; import the archive alone`, [
+      throw invalidFormat(`topUp is only for X archives, whose API serves just the 3,200 newest posts; import this archive alone and start an export from the API for what is newer`, [
         { field: 'options.topUp', messages: [`not available for ${platform}`] },
       ]);
     }
