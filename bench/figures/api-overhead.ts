@@ -88,7 +88,7 @@ function load(url: string, target: Target, connections: number, seconds: number)
 
 /**
  * Figure 3: authenticated GET /api/export/:id through the whole service (Express, helmet, request
- * id, pino, JWT and session check, rate limiter, TypeORM on the embedded PostgreSQL, envelope)
+ * id, pino, JWT and session check, rate limiter, TypeORM on the service's PostgreSQL, embedded or not, envelope)
  * versus a bare node:http server answering the same bytes, and versus the anchor (a minimal Nest +
  * Express app that verifies a JWT and reads the row by primary key); autocannon, alternating.
  */
@@ -105,7 +105,7 @@ export async function apiOverheadFigure(
     for (let i = 0; i < count; i += 4) {
       users.push(...(await Promise.all(Array.from({ length: Math.min(4, count - i) }, () => api.register('api')))));
     }
-    const ids = await withDatabase(running.dataDir, (client) => copyExportRow(client, sourceJobId, users.map((user) => user.id)));
+    const ids = await withDatabase(running.database, (client) => copyExportRow(client, sourceJobId, users.map((user) => user.id)));
     target.users.push(...users);
     target.ids.push(...ids);
   };
@@ -121,7 +121,7 @@ export async function apiOverheadFigure(
   // The anchor checks its own key: the same users and rows, with tokens it can verify.
   const anchorSecret = randomBytes(32).toString('base64url');
   const anchorServer = PinnedChild.spawn<{ type: 'listening'; port: number }>(ctx.cpu, join(ctx.distDir, 'contenders/anchor-server.js'), [
-    join(running.dataDir, 'run'),
+    JSON.stringify(running.database),
     anchorSecret,
   ]);
   try {

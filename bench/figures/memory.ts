@@ -53,7 +53,7 @@ export async function memoryFigure(ctx: BenchContext, small: number, big: number
         beforeStart: async (user) => {
           if (needed > SERVICE_DAILY_UNITS - 10) {
             credited = needed;
-            await withDatabase(running.dataDir, (client) => creditYouTubeQuota(client, user.id, needed));
+            await withDatabase(running.database, (client) => creditYouTubeQuota(client, user.id, needed));
           }
         },
         onStart: () => {
