@@ -74,16 +74,22 @@ async function withAdmin<T>(adminUrl: string, work: (client: Client) => Promise<
 /** Empties the bench's Redis database: jobs, locks and counters of an earlier service must not leak in. */
 export async function flushRedis(url: string): Promise<void> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5_000, retryStrategy: () => null });
-  redis.on('error', () => undefined);
+  // connect() only says "Connection is closed"; the error event has the cause (ECONNREFUSED, NOAUTH…).
+  let cause: Error | undefined;
+  redis.on('error', (error: Error) => {
+    cause ??= error;
+  });
   try {
     await redis.connect();
     await redis.flushdb();
+  } catch (error) {
+    throw cause ?? error;
   } finally {
     redis.disconnect();
   }
 }
 
-const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0];
+const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error)).split('\n')[0].replace(/\.$/, '');
 
 /**
  * Server mode's PostgreSQL and Redis, from BENCH_DATABASE_URL and BENCH_REDIS_URL: either ready to use,
