@@ -185,7 +185,7 @@ interface Results {
 /**
  * The big size of figure 2. With 'fit': the largest multiple of 50,000 (at most 1,000,000) that the
  * service's measured throughput can export in what is left of the time budget, after a boot and the
- * small export; never below `minBig`, even when that overruns the budget.
+ * small export twice (warm-up and measured); never below `minBig`, even when that overruns the budget.
  */
 function memorySize(plan: Plan, cells: ThroughputCellResult[], bootSeconds: number, elapsedSeconds: number): { items: number; why: string } {
   if (plan.memory.big !== 'fit') return { items: plan.memory.big, why: 'size given' };
@@ -194,7 +194,7 @@ function memorySize(plan: Plan, cells: ThroughputCellResult[], bootSeconds: numb
   const rate = median(measured.filter((cell) => cell.items === largest).flatMap((cell) => cell.service.map((run) => run.itemsPerSecond)));
   if (!Number.isFinite(rate)) return { items: plan.memory.minBig, why: 'no throughput measured to size it by' };
   const margin = 30;
-  const left = plan.budgetSeconds - elapsedSeconds - margin - bootSeconds - plan.memory.small / rate - 5;
+  const left = plan.budgetSeconds - elapsedSeconds - margin - bootSeconds - (2 * plan.memory.small) / rate - 5;
   const fits = Math.floor((left * rate) / 50_000) * 50_000;
   const items = Math.min(1_000_000, Math.max(plan.memory.minBig, fits));
   const why =
