@@ -1,6 +1,6 @@
 /**
  * The anchor of figure 3: the least a NestJS + Express service does for an authenticated read.
- *   anchor-server.js <pg connection config as JSON> <jwt secret>
+ *   ANCHOR_DATABASE=<pg connection config as JSON> ANCHOR_JWT_SECRET=<secret> anchor-server.js
  * GET /api/export/:id verifies an HS256 bearer JWT (its `sub` is the user) and reads that user's
  * export row by primary key from the same PostgreSQL as the service (its embedded one over the Unix
  * socket, or server mode's database), answering it as JSON. No
@@ -26,11 +26,15 @@ import { verify } from 'jsonwebtoken';
 import type { AddressInfo } from 'node:net';
 import { ClientConfig, Pool } from 'pg';
 
-const [connection, secret] = process.argv.slice(2);
-if (!connection || !secret) {
-  process.stderr.write('usage: anchor-server.js <pg connection config as JSON> <jwt secret>\n');
+// From the environment, not the arguments: a server mode connection string holds a password.
+function required(name: string): string {
+  const value = process.env[name];
+  if (value) return value;
+  process.stderr.write('usage: ANCHOR_DATABASE=<pg connection config as JSON> ANCHOR_JWT_SECRET=<secret> anchor-server.js\n');
   process.exit(2);
 }
+const connection = required('ANCHOR_DATABASE');
+const secret = required('ANCHOR_JWT_SECRET');
 
 const pool = new Pool({ ...(JSON.parse(connection) as ClientConfig), max: 4 });
 

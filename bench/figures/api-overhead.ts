@@ -126,10 +126,10 @@ export async function apiOverheadFigure(
   const bare = PinnedChild.spawn<{ type: 'listening'; port: number }>(ctx.cpu, join(ctx.distDir, 'contenders/bare-server.js'), ['json', bodyPath]);
   // The anchor checks its own key: the same users and rows, with tokens it can verify.
   const anchorSecret = randomBytes(32).toString('base64url');
-  const anchorServer = PinnedChild.spawn<{ type: 'listening'; port: number }>(ctx.cpu, join(ctx.distDir, 'contenders/anchor-server.js'), [
-    JSON.stringify(running.database),
-    anchorSecret,
-  ]);
+  const anchorServer = PinnedChild.spawn<{ type: 'listening'; port: number }>(ctx.cpu, join(ctx.distDir, 'contenders/anchor-server.js'), [], {
+    ANCHOR_DATABASE: JSON.stringify(running.database),
+    ANCHOR_JWT_SECRET: anchorSecret,
+  });
   try {
     const { port } = await bare.next(15_000);
     const bareUrl = `http://127.0.0.1:${port}`;
