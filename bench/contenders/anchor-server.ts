@@ -1,8 +1,9 @@
 /**
  * The anchor of figure 3: the least a NestJS + Express service does for an authenticated read.
- *   anchor-server.js <postgres socket dir> <jwt secret>
+ *   ANCHOR_DATABASE=<pg connection config as JSON> ANCHOR_JWT_SECRET=<secret> anchor-server.js
  * GET /api/export/:id verifies an HS256 bearer JWT (its `sub` is the user) and reads that user's
- * export row by primary key from the same PostgreSQL as the service, answering it as JSON. No
+ * export row by primary key from the same PostgreSQL as the service (its embedded one over the Unix
+ * socket, or server mode's database), answering it as JSON. No
  * logging, no rate limit, no session check, no ORM. Tells its parent the port over IPC.
  */
 import 'reflect-metadata';
@@ -23,15 +24,19 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { verify } from 'jsonwebtoken';
 import type { AddressInfo } from 'node:net';
-import { Pool } from 'pg';
+import { ClientConfig, Pool } from 'pg';
 
-const [socketDir, secret] = process.argv.slice(2);
-if (!socketDir || !secret) {
-  process.stderr.write('usage: anchor-server.js <postgres socket dir> <jwt secret>\n');
+// From the environment, not the arguments: a server mode connection string holds a password.
+function required(name: string): string {
+  const value = process.env[name];
+  if (value) return value;
+  process.stderr.write('usage: ANCHOR_DATABASE=<pg connection config as JSON> ANCHOR_JWT_SECRET=<secret> anchor-server.js\n');
   process.exit(2);
 }
+const connection = required('ANCHOR_DATABASE');
+const secret = required('ANCHOR_JWT_SECRET');
 
-const pool = new Pool({ host: socketDir, port: 5432, user: 'postgres', password: 'postgres', database: 'postgres', max: 4 });
+const pool = new Pool({ ...(JSON.parse(connection) as ClientConfig), max: 4 });
 
 interface AnchorRequest {
   headers: { authorization?: string };

@@ -83,7 +83,7 @@ export async function downloadFigure(
   const bare = PinnedChild.spawn<{ type: 'listening'; port: number }>(ctx.cpu, join(ctx.distDir, 'contenders/bare-server.js'), ['file', path]);
   try {
     const user = await running.api.register('download');
-    const [id] = await withDatabase(running.dataDir, (client) => copyExportRow(client, sourceJobId, [user.id], { path, size: options.bytes }));
+    const [id] = await withDatabase(running.database, (client) => copyExportRow(client, sourceJobId, [user.id], { path, size: options.bytes }));
     const { port } = await bare.next(15_000);
     const serviceUrl = `${running.service.url}/api/export/${id}/download`;
     const bareUrl = `http://127.0.0.1:${port}/bench-fixture.zip`;

@@ -23,8 +23,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /**
  * Figure 4, crash variant: kill -9 the service once the export is half done, start it again on the
- * same DATA_DIR and port, let BullMQ's stalled-job check hand the job to the new worker (its lock
- * lasts 15 s), and count what the sandbox billed against the minimum.
+ * same DATA_DIR and port (and, in server mode, the same database and Redis: the one all-role process
+ * of a single-instance deployment), let BullMQ's stalled-job check hand the job to the new worker
+ * (its lock lasts 15 s), and count what the sandbox billed against the minimum.
  */
 export async function quotaKillFigure(ctx: BenchContext, items: number): Promise<KillResult> {
   let running = await bootService(ctx, 'kill');
@@ -52,7 +53,7 @@ export async function quotaKillFigure(ctx: BenchContext, items: number): Promise
     events.close();
     ctx.log(`  killed the service (kill -9) at ${processedAtKill} of ${items} items`);
 
-    running = await restartService(ctx, running.dataDir, running.service.options.port);
+    running = await restartService(ctx, running);
     const restarted = Date.now();
     const atRestart = (await running.api.exportState(user, jobId)).processedItems;
     let resumedAt: number | undefined;

@@ -22,9 +22,10 @@ export class PinnedChild<Message> {
     });
   }
 
-  static spawn<Message>(cpu: CpuPlan, script: string, args: string[] = []): PinnedChild<Message> {
+  /** `env` adds to this process's environment (for what should not show in the process list). */
+  static spawn<Message>(cpu: CpuPlan, script: string, args: string[] = [], env: Record<string, string> = {}): PinnedChild<Message> {
     const { command, args: full } = serverCommand(cpu, [script, ...args]);
-    return new PinnedChild<Message>(spawn(command, full, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] }));
+    return new PinnedChild<Message>(spawn(command, full, { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, ...env } }));
   }
 
   get pid(): number {

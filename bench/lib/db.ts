@@ -1,13 +1,13 @@
-import { join } from 'node:path';
-import { Client } from 'pg';
+import { Client, ClientConfig } from 'pg';
 
 /**
- * A short-lived connection to the service's embedded PostgreSQL over its private Unix socket
- * (DATA_DIR/run), for test fixtures only: rows the benchmarks need but that would take minutes
- * to produce through the API (see bench/README section in the project README).
+ * A short-lived connection to the PostgreSQL of the service under test (RunningService.database: the
+ * embedded one over its private Unix socket DATA_DIR/run, or server mode's scratch database), for
+ * fixtures only: rows the benchmarks need but that would take minutes to produce through the API (see
+ * "Benchmarks" in the project README).
  */
-export async function withDatabase<T>(dataDir: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ host: join(dataDir, 'run'), port: 5432, user: 'postgres', password: 'postgres', database: 'postgres' });
+export async function withDatabase<T>(database: ClientConfig, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client(database);
   await client.connect();
   try {
     return await work(client);

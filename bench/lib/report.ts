@@ -1,6 +1,8 @@
 /** The table: one row per figure line, rendered as aligned text for the terminal or as Markdown. */
 export interface Row {
   figure: string;
+  /** The runtime mode the service ran in: embedded or server. */
+  mode: string;
   what: string;
   sizes: string;
   service: string;
@@ -8,8 +10,8 @@ export interface Row {
   ratio: string;
 }
 
-const HEADER: Row = { figure: '#', what: 'Figure', sizes: 'Sizes, repetitions', service: 'Star Export', reference: 'Reference', ratio: 'Ratio' };
-const COLUMNS: (keyof Row)[] = ['figure', 'what', 'sizes', 'service', 'reference', 'ratio'];
+const HEADER: Row = { figure: '#', mode: 'Mode', what: 'Figure', sizes: 'Sizes, repetitions', service: 'Star Export', reference: 'Reference', ratio: 'Ratio' };
+const COLUMNS: (keyof Row)[] = ['figure', 'mode', 'what', 'sizes', 'service', 'reference', 'ratio'];
 
 export function textTable(rows: Row[]): string {
   const all = [HEADER, ...rows];

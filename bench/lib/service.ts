@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { CpuPlan, serverCommand } from './cpu';
 import { rssBytes } from './proc';
 
-/** Configuration variables a developer's shell may hold that would change the mode under test. */
+/**
+ * Configuration variables a developer's shell may hold that would change the mode under test; server
+ * mode sets DATABASE_URL and REDIS_URL again from the bench's own (ServiceStart.env).
+ */
 const SCRUBBED = [
   'DATABASE_URL',
   'REDIS_URL',
@@ -43,14 +46,15 @@ export interface ServiceStart {
   dataDir: string;
   port: number;
   cpu: CpuPlan;
-  /** Sandbox URLs and any other variables. */
+  /** Sandbox URLs, server mode's DATABASE_URL and REDIS_URL, and any other variables. */
   env: Record<string, string>;
   logLevel: string;
 }
 
 /**
- * The built Star Export service (dist/apps/api/src/main.js) as a child process in embedded mode,
- * with its own DATA_DIR; its output goes straight to DATA_DIR/service.log.
+ * The built Star Export service (dist/apps/api/src/main.js) as a child process, all roles in one,
+ * with its own DATA_DIR: embedded mode unless `env` names a database and Redis; its output goes
+ * straight to DATA_DIR/service.log.
  */
 export class ServiceProcess {
   readonly url: string;
