@@ -55,7 +55,7 @@ describe('Auth rate limit', () => {
       await request(t.url).post('/api/auth/register').set('X-Forwarded-For', address).send({}).expect(400);
       await request(t.url).post('/api/auth/refresh').set('X-Forwarded-For', address).send({ refreshToken: 'x' }).expect(401);
       await request(t.url).post('/api/auth/logout').set('X-Forwarded-For', address).send({ refreshToken: 'x' }).expect(200);
-      await request(t.url).get('/api/auth/google').set('X-Forwarded-For', address).expect(503);
+      await request(t.url).post('/api/auth/google/link').set('X-Forwarded-For', address).expect(401);
       return send(address);
     };
 
@@ -69,10 +69,16 @@ describe('Auth rate limit', () => {
             .send({ email: uniqueEmail(), password: 'long enough', name: 'N' }),
         (address) => request(t.url).post('/api/auth/refresh').set('X-Forwarded-For', address).send({ refreshToken: 'x' }),
         (address) => request(t.url).post('/api/auth/logout').set('X-Forwarded-For', address).send({ refreshToken: 'x' }),
-        (address) => request(t.url).get('/api/auth/google').set('X-Forwarded-For', address),
-        (address) => request(t.url).get('/api/auth/google/callback?code=c&state=s').set('X-Forwarded-For', address),
+        (address) => request(t.url).post('/api/auth/google/link').set('X-Forwarded-For', address),
       ];
       for (const route of routes) expectLimited(await sixthOn(route));
+    });
+
+    it("keeps Google sign-in's start and callback, where a browser is sent, under the general limit", async () => {
+      // After five auth requests in the second, the browser's next stops still answer for themselves.
+      expect((await sixthOn((address) => request(t.url).get('/api/auth/google').set('X-Forwarded-For', address))).status).toBe(503);
+      const callback = await sixthOn((address) => request(t.url).get('/api/auth/google/callback?code=c&state=s').set('X-Forwarded-For', address));
+      expect(callback.status).toBe(503);
     });
 
     it('limits a signed-in user per account, whatever the address', async () => {

@@ -1128,7 +1128,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description RATE_LIMIT_EXCEEDED: more than 5 auth requests in 1 s; see Retry-After */
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -1289,7 +1289,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
-            /** @description RATE_LIMIT_EXCEEDED: more than 5 auth requests in 1 s; see Retry-After */
+            /** @description RATE_LIMIT_EXCEEDED: over this route's rate limit; see Retry-After */
             429: {
                 headers: {
                     /** @description Seconds to wait before retrying */

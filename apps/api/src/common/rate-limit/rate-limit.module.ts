@@ -29,7 +29,7 @@ function tierOf(context: ExecutionContext): RateLimitTier | undefined {
         setHeaders: false,
         storage: redis ? new RedisThrottlerStorage(redis) : undefined,
         throttlers: [
-          { name: 'general', ttl: 60_000, limit: 100, skipIf: (context) => tierOf(context) !== undefined },
+          { name: 'general', ttl: 60_000, limit: 100, skipIf: (context) => (tierOf(context) ?? 'general') !== 'general' },
           { name: 'auth', ttl: 1_000, limit: 5, skipIf: (context) => tierOf(context) !== 'auth' },
           { name: 'export', ttl: 1_000, limit: 10, skipIf: (context) => tierOf(context) !== 'export' },
         ],

@@ -41,9 +41,14 @@ export class GoogleAuthController {
 
   /** Starts Google sign-in: redirects to Google's consent screen (scopes `openid email profile`, PKCE S256). */
   @Public()
+  // The two routes a browser navigates to (here, and back from Google) are under the general limit: a
+  // person's own burst (a sign-in, then the page's refresh, then these redirects) could pass the
+  // auth limit of 5 a second, and a refusal here would leave the browser on a JSON page. Each
+  // callback needs a single-use state this server signed, so it is no way to guess passwords.
+  @RateLimit('general')
   @Get()
   @ApiResponse({ status: 302, description: 'Redirect to Google (GOOGLE_AUTH_URL)' })
-  @ApiErrors([400, 'INVALID_FORMAT'], NOT_CONFIGURED, TOO_MANY_AUTH_REQUESTS)
+  @ApiErrors([400, 'INVALID_FORMAT'], NOT_CONFIGURED)
   async start(@Query() query: GoogleSignInQuery, @Req() req: Request, @Res() res: Response): Promise<void> {
     res.redirect(HttpStatus.FOUND, await this.google.authorizationUrl(req, query.returnTo));
   }
@@ -78,6 +83,7 @@ export class GoogleAuthController {
    * could not be resolved, `#error=<code>&message=…`; without it, the answer is JSON.
    */
   @Public()
+  @RateLimit('general')
   @Get('callback')
   @ApiQuery({ name: 'code', type: String, required: false, description: 'Authorization code from Google' })
   @ApiQuery({ name: 'state', type: String, required: false, description: 'The state this server issued' })
@@ -94,7 +100,6 @@ export class GoogleAuthController {
     ],
     [502, 'BAD_GATEWAY: Google could not be reached or answered in error'],
     NOT_CONFIGURED,
-    TOO_MANY_AUTH_REQUESTS,
   )
   async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
     // The nonce cookie is single-use whatever the outcome.
