@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import type { Page } from 'puppeteer-core';
+import type { HTTPRequest, Page } from 'puppeteer-core';
 import request from 'supertest';
 import type { Manifest } from '../support/archive';
 import { archiveIds, openArchive } from '../support/archive';
@@ -210,6 +210,32 @@ describe('The web app in Chromium', () => {
     await screenshots(page, 'exports-failed');
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it("stays signed in when a page load's refresh meets the auth rate limit: it waits the second out", async () => {
+    const { page, errors } = await openTab(chromium.browser);
+    await register(page, h.t.url);
+    // Right before the reloaded page's refresh goes out, five other auth requests from its address
+    // fill the second's budget, so the refresh is refused with 429 and Retry-After: 1.
+    const refreshes: number[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('/api/auth/refresh')) refreshes.push(response.status());
+    });
+    await page.setRequestInterception(true);
+    const onRequest = (intercepted: HTTPRequest): void => {
+      if (!intercepted.url().endsWith('/api/auth/refresh') || refreshes.length > 0) return void intercepted.continue();
+      // The tab's own address (openTab gives each tab one, as X-Forwarded-For).
+      const address = intercepted.headers()['x-forwarded-for'];
+      const burst = Array.from({ length: 5 }, () => request(h.t.url).post('/api/auth/refresh').set('X-Forwarded-For', address).send({ refreshToken: 'x' }));
+      void Promise.all(burst).then(() => intercepted.continue());
+    };
+    page.on('request', onRequest);
+    await page.reload();
+    await heading(page, 'Exports', '/exports');
+    expect(refreshes).toEqual([429, 200]);
+    page.off('request', onRequest);
+    await page.setRequestInterception(false);
+    expect(errors).toEqual([]);
+  });
 
   it('returns to sign-in with a message when the session ends mid-way, and stays there on reload', async () => {
     const { page, errors } = await openTab(chromium.browser);

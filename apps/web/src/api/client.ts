@@ -1,5 +1,6 @@
 import createClient from 'openapi-fetch';
 import type { Middleware } from 'openapi-fetch';
+import { briefWaits } from './brief-waits';
 import type { components, paths } from './schema';
 import { session } from './session';
 
@@ -40,7 +41,8 @@ const bearer: Middleware = {
 };
 
 export const api = createClient<paths>({ baseUrl: '' });
-api.use(bearer);
+// briefWaits after bearer: its copy carries the token, and it answers before bearer looks for a 401.
+api.use(bearer, briefWaits);
 
 /** What to show for a failed call: the API's own message (and which fields it refused), or a plain one. */
 export function messageOf(error: unknown, fallback = 'Something went wrong. Please try again.'): string {

@@ -1,4 +1,5 @@
 import createClient from 'openapi-fetch';
+import { briefWaits } from './brief-waits';
 import type { paths } from './schema';
 
 /**
@@ -20,6 +21,7 @@ type Listener = (user: SessionUser | null, reason?: string) => void;
 
 /** Calls the auth routes without the session middleware, so a failed refresh cannot loop. */
 const plain = createClient<paths>({ baseUrl: '' });
+plain.use(briefWaits);
 
 let accessToken: string | null = null;
 let user: SessionUser | null = null;
