@@ -41,6 +41,9 @@ const LOCK_DURATION_MS = 15_000;
 /** How often a job that could not be handed back (the queue's database out of reach too) tries again. */
 const HAND_BACK_RETRY_MS = 500;
 
+/** How long a worker keeps such a job, waiting for the queue's database, before leaving it to lapse. */
+const HAND_BACK_PATIENCE_MS = 3 * 60_000;
+
 /**
  * The worker: runs one export from its checkpoints to a finished archive. Every write it makes is
  * fenced by the attempt number it took, so a worker that lost its lock cannot touch the job again.
@@ -317,13 +320,15 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
    * With the queue on PostgreSQL, handing the job back needs the very database that is out of reach.
    * Giving up then would fail the attempt, and BullMQ could not record that either: the job would
    * stay active until its lock expired and be counted as stalled (twice fails it for good). So the
-   * hand-back is tried again while this worker still holds the job (its lock is renewed on the
-   * side), and succeeds as soon as the database is back. Past the lock's lifetime, or when the queue
-   * refuses for another reason (the job was taken over), the failure stands and BullMQ retries.
+   * hand-back is tried again while this worker keeps the job, and goes through as soon as the
+   * database is back: BullMQ checks the lock's token, not its expiry, and its stalled-job check needs
+   * two passes 5 s apart after the outage before it would take the job away. Should it have (another
+   * worker holds it now), the queue refuses for that reason and the failure stands, as it does past
+   * HAND_BACK_PATIENCE_MS or once the process shuts down.
    */
   private async awaitDatabase(job: Job<ExportJobData>, token: string | undefined, exportId: string, userId: string | undefined, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
-    const giveUpAt = Date.now() + LOCK_DURATION_MS;
+    const giveUpAt = Date.now() + HAND_BACK_PATIENCE_MS;
     for (let tries = 1; ; tries += 1) {
       const outcome = await job.moveToDelayed(Date.now() + DEPENDENCY_RETRY_AFTER_SECONDS * 1000, token).then(
         () => 'moved' as const,
