@@ -1,20 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { archiveIds, withArchive } from '../support/archive';
 import { completed, finished, waitFor } from '../support/export-client';
 import type { ExportCaller } from '../support/export-client';
 import { duplicates, sorted } from '../support/ids';
 import { serialiseServerMode } from '../support/server-mode';
-import { ServiceProcess } from '../support/service-process';
-import { createScratchDatabase, flushRedis, serverMode, tempDir } from '../support/test-app';
+import { ServiceFleet } from '../support/service-fleet';
+import type { ServiceProcess } from '../support/service-process';
 import { importingUser, uploadArchive } from './import-support';
 import type { Row } from './import-support';
 import { bulkMessageText, bulkPostText, facebookBulkEntries, facebookMessageFile, facebookPostsFile } from './meta-archive-fixture';
 import { tweetId, xArchiveEntries } from './x-archive-fixture';
 import { buildZip } from './zip-builder';
-
-const root = join(__dirname, '../..');
 
 const sum = (counts: number[]): number => counts.reduce((total, count) => total + count, 0);
 const numbers = (count: number): number[] => Array.from({ length: count }, (_, i) => i + 1);
@@ -59,54 +56,35 @@ interface CrashPlan {
  * Embedded mode restarts the whole service on the same DATA_DIR; server mode only the worker.
  */
 describe('archive import after a worker crash', () => {
-  const processes: ServiceProcess[] = [];
   let release: () => void;
-  let dataDir: string;
-  let scratch: { url: string; drop(): Promise<void> } | undefined;
+  let fleet: ServiceFleet;
 
   beforeAll(async () => {
     release = await serialiseServerMode();
-    execFileSync(process.execPath, [join(root, 'scripts/build-if-needed.js')], { cwd: root, stdio: 'ignore' });
-    dataDir = tempDir('se-import-crash-');
-    scratch = serverMode() ? await createScratchDatabase() : undefined;
-    if (scratch && process.env.REDIS_URL) await flushRedis(process.env.REDIS_URL);
+    fleet = await ServiceFleet.start({ dataDirPrefix: 'se-import-crash-' });
   }, 300_000);
 
   afterAll(async () => {
-    for (const service of processes) await service.kill();
-    await scratch?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await fleet?.close();
     release?.();
   });
-
-  const start = async (role: string, port?: number): Promise<ServiceProcess> => {
-    const env: NodeJS.ProcessEnv = { TRUST_PROXY: '1', DATA_DIR: dataDir, ...(scratch ? { DATABASE_URL: scratch.url, REDIS_URL: process.env.REDIS_URL } : {}) };
-    const service = await ServiceProcess.start({ ...env, APP_ROLE: role }, port);
-    processes.push(service);
-    return service;
-  };
-
-  let api: ServiceProcess | undefined;
-  let worker: ServiceProcess | undefined;
 
   /**
    * Uploads the archive, kills its worker at `plan.killAt` items, damages `plan.damaged` in the stored
    * upload, and starts a new worker. Embedded mode restarts the whole service.
    */
   const crashAndResume = async (zip: Buffer, plan: CrashPlan): Promise<{ api: ServiceProcess; worker: ServiceProcess; user: ExportCaller; id: string }> => {
-    api ??= await start(scratch ? 'api' : 'all');
-    worker ??= scratch ? await start('worker') : api;
-    const user: ExportCaller = await importingUser(api);
-    const res = await uploadArchive(api, user, zip, { options: JSON.stringify({ collections: plan.collections }) });
+    const user: ExportCaller = await importingUser(fleet.api);
+    const res = await uploadArchive(fleet.api, user, zip, { options: JSON.stringify({ collections: plan.collections }) });
     expect(res.status).toBe(201);
     const id = (res.body as { data: { jobId: string } }).data.jobId;
 
-    const state = await waitFor(api, user, id, (current) => finished(current) || current.processedItems >= plan.killAt, { timeoutMs: 120_000 });
-    await worker.kill('SIGKILL');
+    const state = await waitFor(fleet.api, user, id, (current) => finished(current) || current.processedItems >= plan.killAt, { timeoutMs: 120_000 });
+    await fleet.worker.kill('SIGKILL');
     expect(state.status).toBe('processing');
     expect(state.processedItems).toBeLessThan(plan.total);
 
-    const source = openSync(join(dataDir, 'exports', 'work', id, 'source.zip'), 'r+');
+    const source = openSync(join(fleet.dataDir, 'exports', 'work', id, 'source.zip'), 'r+');
     for (const name of plan.damaged) {
       const { start: at, length } = entryData(zip, name);
       const byte = Buffer.alloc(1);
@@ -115,9 +93,8 @@ describe('archive import after a worker crash', () => {
     }
     closeSync(source);
 
-    worker = await start(scratch ? 'worker' : 'all', scratch ? undefined : api.port);
-    if (!scratch) api = worker;
-    return { api, worker, user, id };
+    const worker = await fleet.replaceWorker();
+    return { api: fleet.api, worker, user, id };
   };
 
   // Past the first two files of posts: the first is finished and checkpointed whatever the page size.

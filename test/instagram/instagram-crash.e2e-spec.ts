@@ -1,6 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { InstagramBrowser } from '@app/platform-adapters';
 import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { AccountSpec, RunningSandbox } from '../../apps/platform-sandbox/src';
@@ -9,12 +6,10 @@ import { completed, finished, startExport, waitFor } from '../support/export-cli
 import { duplicates, sorted } from '../support/ids';
 import { sleep } from '../support/pacing';
 import { serialiseServerMode } from '../support/server-mode';
-import { ServiceProcess } from '../support/service-process';
-import { createScratchDatabase, flushRedis, serverMode, startTestApp, tempDir } from '../support/test-app';
+import { ServiceFleet } from '../support/service-fleet';
+import { startTestApp } from '../support/test-app';
 import type { TestApp } from '../support/test-app';
 import { connectInstagram, instagramEnv, instagramIds, siteRequests } from './instagram-support';
-
-const root = join(__dirname, '../..');
 
 /** A feed page as the site was asked for it: the path and its `max_id`. */
 const pageKey = (entry: { path: string; query: Record<string, string> }): string => `${entry.path}?max_id=${entry.query.max_id ?? ''}`;
@@ -67,35 +62,22 @@ describe('Instagram export after a crash', () => {
   }, 180_000);
 
   it('resumes after the worker is killed, asking again for at most the page in flight', async () => {
-    execFileSync(process.execPath, [join(root, 'scripts/build-if-needed.js')], { cwd: root, stdio: 'ignore' });
-    const dataDir = tempDir('se-ig-crash-');
-    const scratch = serverMode() ? await createScratchDatabase() : undefined;
-    if (scratch && process.env.REDIS_URL) await flushRedis(process.env.REDIS_URL);
-    const processes: ServiceProcess[] = [];
-    const start = async (role: string, port?: number): Promise<ServiceProcess> => {
-      const env: NodeJS.ProcessEnv = { ...instagramEnv(sandbox), DATA_DIR: dataDir, ...(scratch ? { DATABASE_URL: scratch.url, REDIS_URL: process.env.REDIS_URL } : {}) };
-      const service = await ServiceProcess.start({ ...env, APP_ROLE: role }, port);
-      processes.push(service);
-      return service;
-    };
+    const fleet = await ServiceFleet.start({ env: instagramEnv(sandbox), dataDirPrefix: 'se-ig-crash-' });
     try {
-      let api = await start(scratch ? 'api' : 'all');
-      let worker = scratch ? await start('worker') : api;
-      const user = await connectInstagram(api, big);
+      const user = await connectInstagram(fleet.api, big);
       const since = sandbox.admin.log().lastSeq;
       sandbox.admin.addLatency({ ms: 400, match: { path: '/instagram/api/v1/feed/user/*' } });
-      const id = await startExport(api, user, { format: 'json', options: { collections: ['posts'] } });
-      const state = await waitFor(api, user, id, (current) => finished(current) || current.processedItems >= 30, { timeoutMs: 120_000 });
-      await worker.kill('SIGKILL');
+      const id = await startExport(fleet.api, user, { format: 'json', options: { collections: ['posts'] } });
+      const state = await waitFor(fleet.api, user, id, (current) => finished(current) || current.processedItems >= 30, { timeoutMs: 120_000 });
+      await fleet.worker.kill('SIGKILL');
       expect(state.status).toBe('processing');
       sandbox.admin.clearLatency();
-      worker = await start(scratch ? 'worker' : 'all', scratch ? undefined : api.port);
-      if (!scratch) api = worker;
-      const done = await completed(api, user, id, 120_000).catch((error: Error) => {
+      const worker = await fleet.replaceWorker();
+      const done = await completed(fleet.api, user, id, 120_000).catch((error: Error) => {
         throw new Error(`${error.message}\n--- the new worker's output ---\n${worker.log}`);
       });
       expect(done).toMatchObject({ status: 'completed', processedItems: expected.posts.length });
-      await withArchive(api, user, id, (archive) => {
+      await withArchive(fleet.api, user, id, (archive) => {
         const ids = archive.json<{ id: string }[]>('posts.json').map((post) => post.id);
         expect(duplicates(ids)).toEqual([]);
         expect(sorted(ids)).toEqual(sorted(expected.posts));
@@ -112,9 +94,7 @@ describe('Instagram export after a crash', () => {
       expect(siteRequests(sandbox, 'big', since).filter((entry) => entry.api === 'instagram.users.info')).toHaveLength(1);
     } finally {
       sandbox.admin.clearLatency();
-      for (const service of processes) await service.kill();
-      await scratch?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await fleet.close();
     }
   }, 400_000);
 });

@@ -1,17 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { RunningSandbox } from '../../apps/platform-sandbox/src';
 import { completed, exportState, startExport, waitFor } from '../support/export-client';
 import { sleep } from '../support/pacing';
-import { ServiceProcess, partFiles } from '../support/service-process';
-import { createScratchDatabase, flushRedis, serverMode, tempDir } from '../support/test-app';
+import { ServiceFleet } from '../support/service-fleet';
+import { partFiles } from '../support/service-process';
 import { serialiseServerMode } from '../support/server-mode';
 import { AccountIds, connectYouTube, expectJsonArchiveHolds, freshAccount } from '../youtube/youtube-support';
 
-const root = join(__dirname, '../..');
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /**
@@ -25,13 +22,10 @@ describe('SIGTERM during an export', () => {
   let sandbox: RunningSandbox;
   let release: () => void;
   let account: AccountIds;
-  const processes: ServiceProcess[] = [];
-  const dataDir = tempDir('se-sigterm-');
-  let scratch: { url: string; drop(): Promise<void> } | undefined;
+  let fleet: ServiceFleet;
 
   beforeAll(async () => {
     release = await serialiseServerMode();
-    execFileSync(process.execPath, [join(root, 'scripts/build-if-needed.js')], { cwd: root, stdio: 'ignore' });
     sandbox = await startSandbox({ port: 0 });
     account = await freshAccount(sandbox, {
       key: 'sigterm',
@@ -42,38 +36,20 @@ describe('SIGTERM during an export', () => {
       maxThreadsPerVideo: 1,
       maxRepliesPerThread: 3,
     });
-    scratch = serverMode() ? await createScratchDatabase() : undefined;
-    if (scratch && process.env.REDIS_URL) await flushRedis(process.env.REDIS_URL);
+    fleet = await ServiceFleet.start({
+      env: { ...sandbox.env, LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
+      dataDirPrefix: 'se-sigterm-',
+    });
   }, 300_000);
 
   afterAll(async () => {
-    for (const service of processes) await service.kill();
-    await scratch?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await fleet?.close();
     await sandbox?.close();
     release?.();
   });
 
-  const start = async (role: string, port?: number): Promise<ServiceProcess> => {
-    const service = await ServiceProcess.start(
-      {
-        ...sandbox.env,
-        TRUST_PROXY: '1',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'info',
-        SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-        APP_ROLE: role,
-        ...(scratch ? { DATABASE_URL: scratch.url, REDIS_URL: process.env.REDIS_URL } : {}),
-      },
-      port,
-    );
-    processes.push(service);
-    return service;
-  };
-
   it('drains, hands the export back unharmed, exits 0, and the next worker completes it exactly once', async () => {
-    let api = await start(scratch ? 'api' : 'all');
-    const worker = scratch ? await start('worker') : api;
+    const { api, worker } = fleet;
     const user = await connectYouTube(api, sandbox, 'sigterm');
     sandbox.admin.addLatency({ ms: 100, match: { account: 'sigterm', path: '/youtube/v3/*' } });
     const id = await startExport(api, user, { format: 'json' });
@@ -104,17 +80,15 @@ describe('SIGTERM during an export', () => {
     expect(worker.log).not.toMatch(/will retry|failed for good|Driver not Connected/);
 
     sandbox.admin.clearLatency();
-    if (scratch) {
+    if (fleet.split) {
       // The API stayed up: the export is waiting for a worker, not failed.
       const parked = await exportState(api, user, id);
       expect(parked).toMatchObject({ status: 'processing', waitReason: 'restarting', error: null });
-      await start('worker');
-    } else {
-      api = await start('all', api.port);
     }
-    const done = await completed(api, user, id, 180_000);
+    await fleet.replaceWorker();
+    const done = await completed(fleet.api, user, id, 180_000);
     expect(done).toMatchObject({ status: 'completed', progress: 100, error: null });
-    await expectJsonArchiveHolds(api, user, id, account);
-    expect(partFiles(join(dataDir, 'exports'))).toEqual([]);
+    await expectJsonArchiveHolds(fleet.api, user, id, account);
+    expect(partFiles(join(fleet.dataDir, 'exports'))).toEqual([]);
   }, 400_000);
 });

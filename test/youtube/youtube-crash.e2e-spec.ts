@@ -1,13 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { LogEntry, RunningSandbox } from '../../apps/platform-sandbox/src';
 import { ExportCaller, ExportState, completed, exportState, finished, startExport, waitFor } from '../support/export-client';
 import { sleep } from '../support/pacing';
 import { jsonArrayElements, withArchive } from '../support/archive';
-import { ServiceProcess, partFiles } from '../support/service-process';
-import { createScratchDatabase, flushRedis, serverMode, tempDir } from '../support/test-app';
+import { ServiceFleet } from '../support/service-fleet';
+import { partFiles } from '../support/service-process';
+import { serverMode } from '../support/test-app';
 import {
   AccountIds,
   COLLECTIONS,
@@ -24,8 +24,6 @@ import { Manifest } from '../support/archive';
 import { duplicates, sorted } from '../support/ids';
 import { serialiseServerMode } from '../support/server-mode';
 
-const root = join(__dirname, '../..');
-
 /**
  * Issue 5's done-criterion: kill the worker process in the middle of a YouTube export and check that a
  * new one resumes it from its checkpoints, with every item in the archive exactly once. Embedded mode
@@ -38,11 +36,10 @@ describe('YouTube export after a worker crash', () => {
   let release: () => void;
   let crash: AccountIds;
   let big: AccountIds;
-  const rigs: Rig[] = [];
+  const rigs: ServiceFleet[] = [];
 
   beforeAll(async () => {
     release = await serialiseServerMode();
-    execFileSync(process.execPath, [join(root, 'scripts/build-if-needed.js')], { cwd: root, stdio: 'ignore' });
     // The request log must hold every request of the 100,000-video export (two per page of 50).
     sandbox = await startSandbox({ port: 0, logCapacity: 20_000 });
     crash = await freshAccount(sandbox, {
@@ -64,47 +61,14 @@ describe('YouTube export after a worker crash', () => {
   });
 
   /** The processes of one test, on a DATA_DIR (and in server mode a database) of its own. */
-  async function startRig(): Promise<Rig> {
-    const dataDir = tempDir('se-yt-crash-');
-    const processes: ServiceProcess[] = [];
-    const scratch = serverMode() ? await createScratchDatabase() : undefined;
-    if (scratch && process.env.REDIS_URL) await flushRedis(process.env.REDIS_URL);
-    const env: NodeJS.ProcessEnv = {
-      ...sandbox.env,
-      TRUST_PROXY: '1',
-      DATA_DIR: dataDir,
-      ...(scratch ? { DATABASE_URL: scratch.url, REDIS_URL: process.env.REDIS_URL } : {}),
-    };
-    const start = async (role: string, port?: number): Promise<ServiceProcess> => {
-      const service = await ServiceProcess.start({ ...env, APP_ROLE: role }, port);
-      processes.push(service);
-      return service;
-    };
-    // Embedded: one process does everything. Server mode: the API process stays up throughout.
-    const api = await start(scratch ? 'api' : 'all');
-    const rig: Rig = {
-      dataDir,
-      api,
-      worker: scratch ? await start('worker') : api,
-      async replaceWorker() {
-        // In embedded mode the whole service again, on the same DATA_DIR and port.
-        const next = await start(scratch ? 'worker' : 'all', scratch ? undefined : rig.worker.port);
-        if (!scratch) rig.api = next;
-        rig.worker = next;
-        return next;
-      },
-      async close() {
-        for (const service of processes) await service.kill();
-        await scratch?.drop();
-        rmSync(dataDir, { recursive: true, force: true });
-      },
-    };
+  async function startRig(): Promise<ServiceFleet> {
+    const rig = await ServiceFleet.start({ env: { ...sandbox.env }, dataDirPrefix: 'se-yt-crash-' });
     rigs.push(rig);
     return rig;
   }
 
   /** Waits for the export's end on the replaced worker; fails with that worker's output if it never comes. */
-  async function resumed(rig: Rig, user: ExportCaller, id: string, timeoutMs: number): Promise<ExportState> {
+  async function resumed(rig: ServiceFleet, user: ExportCaller, id: string, timeoutMs: number): Promise<ExportState> {
     const next = await rig.replaceWorker();
     // BullMQ reclaims a dead worker's job once its 15 s lock has expired, in two stalled-check passes
     // 5 s apart (mark, then sweep): within about 25 s of the kill.
@@ -173,16 +137,6 @@ describe('YouTube export after a worker crash', () => {
     expectAtMostOnePageAgain(apiCalls(sandbox, 'big', since));
   }, 720_000);
 });
-
-interface Rig {
-  dataDir: string;
-  /** Where the API answers: in embedded mode the current worker itself. */
-  api: ServiceProcess;
-  worker: ServiceProcess;
-  /** Starts a new worker in place of the killed one. */
-  replaceWorker(): Promise<ServiceProcess>;
-  close(): Promise<void>;
-}
 
 /**
  * Work after the kill: at most the page that was in flight is asked again, once, per collection (two

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BeforeApplicationShutdown, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { ErrorCode, WaitReason } from '@app/contracts';
@@ -34,6 +35,15 @@ import { ExportStopped, RunningExports } from './running-exports';
 /** How often an export parked on a full disk looks for space again. */
 const STORAGE_RECHECK_MS = 10_000;
 
+/** How long a worker's hold on a job lasts unless renewed (every half of it). */
+const LOCK_DURATION_MS = 15_000;
+
+/** How often a job that could not be handed back (the queue's database out of reach too) tries again. */
+const HAND_BACK_RETRY_MS = 500;
+
+/** How long a worker keeps such a job, waiting for the queue's database, before leaving it to lapse. */
+const HAND_BACK_PATIENCE_MS = 3 * 60_000;
+
 /**
  * The worker: runs one export from its checkpoints to a finished archive. Every write it makes is
  * fenced by the attempt number it took, so a worker that lost its lock cannot touch the job again.
@@ -45,7 +55,7 @@ const STORAGE_RECHECK_MS = 10_000;
  * minute. The lock is renewed every 7.5 s; a worker too busy to renew it loses the job to another
  * one, which the attempt fencing makes harmless.
  */
-@Processor(EXPORT_QUEUE, { concurrency: 2, drainDelay: 1, lockDuration: 15_000, stalledInterval: 5_000 })
+@Processor(EXPORT_QUEUE, { concurrency: 2, drainDelay: 1, lockDuration: LOCK_DURATION_MS, stalledInterval: 5_000 })
 export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(ExportProcessor.name);
   constructor(
@@ -305,17 +315,33 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
   /**
    * The database (or the queue) is out of reach: not the export's fault, so no attempt is spent. The
    * job goes back to the queue for a short while; its status cannot record the wait, as the database
-   * is what is missing. Should the queue be out of reach too, the failure stands and BullMQ retries.
+   * is what is missing.
+   *
+   * With the queue on PostgreSQL, handing the job back needs the very database that is out of reach.
+   * Giving up then would fail the attempt, and BullMQ could not record that either: the job would
+   * stay active until its lock expired and be counted as stalled (twice fails it for good). So the
+   * hand-back is tried again while this worker keeps the job, and goes through as soon as the
+   * database is back: BullMQ checks the lock's token, not its expiry, and its stalled-job check needs
+   * two passes 5 s apart after the outage before it would take the job away. Should it have (another
+   * worker holds it now), the queue refuses for that reason and the failure stands, as it does past
+   * HAND_BACK_PATIENCE_MS or once the process shuts down.
    */
   private async awaitDatabase(job: Job<ExportJobData>, token: string | undefined, exportId: string, userId: string | undefined, error: unknown): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
-    const moved = await job.moveToDelayed(Date.now() + DEPENDENCY_RETRY_AFTER_SECONDS * 1000, token).then(
-      () => true,
-      () => false,
-    );
-    if (!moved) return;
-    this.logger.warn(`Export ${exportId}${userId ? ` of user ${userId}` : ''} waits ${DEPENDENCY_RETRY_AFTER_SECONDS} s for the database (${message})`);
-    throw new DelayedError();
+    const giveUpAt = Date.now() + HAND_BACK_PATIENCE_MS;
+    for (let tries = 1; ; tries += 1) {
+      const outcome = await job.moveToDelayed(Date.now() + DEPENDENCY_RETRY_AFTER_SECONDS * 1000, token).then(
+        () => 'moved' as const,
+        (refusal: unknown) => (isUnreachableDependency(refusal) ? ('unreachable' as const) : ('refused' as const)),
+      );
+      if (outcome === 'moved') {
+        const handBack = tries > 1 ? ` (handed back to the queue after ${tries} tries)` : '';
+        this.logger.warn(`Export ${exportId}${userId ? ` of user ${userId}` : ''} waits ${DEPENDENCY_RETRY_AFTER_SECONDS} s for the database${handBack} (${message})`);
+        throw new DelayedError();
+      }
+      if (outcome === 'refused' || this.shutdown.draining || Date.now() + HAND_BACK_RETRY_MS >= giveUpAt) return;
+      await sleep(HAND_BACK_RETRY_MS);
+    }
   }
 
   /** Shows the wait in the export's status and tells its subscribers. */
