@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { InstagramBrowser } from '@app/platform-adapters';
 import { startSandbox } from '../../apps/platform-sandbox/src';
 import type { AccountSpec, RunningSandbox } from '../../apps/platform-sandbox/src';
@@ -10,6 +12,21 @@ import { ServiceFleet } from '../support/service-fleet';
 import { startTestApp } from '../support/test-app';
 import type { TestApp } from '../support/test-app';
 import { connectInstagram, instagramEnv, instagramIds, siteRequests } from './instagram-support';
+
+/** The Chromium processes a service process started. */
+function chromiumChildren(parent: number | undefined): number[] {
+  const found = spawnSync('pgrep', ['-P', String(parent), 'chromium'], { encoding: 'utf8' }).stdout;
+  return found.split('\n').filter((line) => line !== '').map(Number);
+}
+
+/** Whether a process still runs: gone, or a zombie nobody reaped, is not. */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 /** A feed page as the site was asked for it: the path and its `max_id`. */
 const pageKey = (entry: { path: string; query: Record<string, string> }): string => `${entry.path}?max_id=${entry.query.max_id ?? ''}`;
@@ -69,7 +86,12 @@ describe('Instagram export after a crash', () => {
       sandbox.admin.addLatency({ ms: 400, match: { path: '/instagram/api/v1/feed/user/*' } });
       const id = await startExport(fleet.api, user, { format: 'json', options: { collections: ['posts'] } });
       const state = await waitFor(fleet.api, user, id, (current) => finished(current) || current.processedItems >= 30, { timeoutMs: 120_000 });
+      const browsers = chromiumChildren(fleet.worker.child.pid);
+      expect(browsers.length).toBeGreaterThan(0);
       await fleet.worker.kill('SIGKILL');
+      // Its Chromium goes with it (it is driven over a pipe the dead worker no longer holds open).
+      for (let waited = 0; browsers.some(running) && waited < 15_000; waited += 100) await sleep(100);
+      expect(browsers.filter(running)).toEqual([]);
       expect(state.status).toBe('processing');
       sandbox.admin.clearLatency();
       const worker = await fleet.replaceWorker();

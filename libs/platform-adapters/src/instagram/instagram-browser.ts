@@ -116,6 +116,9 @@ export class InstagramBrowser implements OnModuleDestroy {
           executablePath: this.options.chromiumPath,
           headless: true,
           userDataDir: profile,
+          // Over a pipe, not a debugging port: Chromium exits when the pipe closes, so a worker that
+          // dies (kill -9, a crash) does not leave its browser running with the session in it.
+          pipe: true,
           args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
         });
         browser.once('disconnected', () => {
