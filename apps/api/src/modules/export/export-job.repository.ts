@@ -242,39 +242,44 @@ export class ExportJobRepository implements CheckpointStore {
 
   /** The checkpoint and the progress counters, in one transaction; StaleAttemptError when fenced off. */
   async saveCheckpoint(exportId: string, attempt: number, checkpoint: ExportCheckpoint, progress: ProgressFields): Promise<void> {
-    await this.db.transaction(async (manager) => {
-      const updated = await queryRows(
-        manager,
-        `UPDATE export_jobs
+    // One statement, so one round trip per page: the checkpoint is written only through the row this
+    // attempt still owns, and both changes commit together or not at all.
+    const saved = await queryRows(
+      this.db,
+      `WITH owned AS (
+         UPDATE export_jobs
             SET processed_items = $3, total_items = $4, progress = $5, estimated_completion = $6,
                 wait_reason = NULL, resume_at = NULL
           WHERE id = $1 AND attempt = $2 AND status = 'processing'
-          RETURNING id`,
-        [exportId, attempt, progress.processedItems, progress.totalItems, progress.progress, progress.estimatedCompletion],
-      );
-      if (updated.length === 0) throw new StaleAttemptError(exportId, attempt);
-      await manager.query(
-        `INSERT INTO export_checkpoints
-           (export_id, collection, spool_attempt, cursor, item_count, total_estimate, items_bytes, media_bytes, errors_bytes, done)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (export_id, collection) DO UPDATE SET
-           spool_attempt = EXCLUDED.spool_attempt, cursor = EXCLUDED.cursor, item_count = EXCLUDED.item_count,
-           total_estimate = EXCLUDED.total_estimate, items_bytes = EXCLUDED.items_bytes,
-           media_bytes = EXCLUDED.media_bytes, errors_bytes = EXCLUDED.errors_bytes, done = EXCLUDED.done`,
-        [
-          exportId,
-          checkpoint.collection,
-          checkpoint.spoolAttempt,
-          checkpoint.cursor,
-          checkpoint.itemCount,
-          checkpoint.totalEstimate,
-          checkpoint.itemsBytes,
-          checkpoint.mediaBytes,
-          checkpoint.errorsBytes,
-          checkpoint.done,
-        ],
-      );
-    });
+          RETURNING id
+       )
+       INSERT INTO export_checkpoints
+         (export_id, collection, spool_attempt, cursor, item_count, total_estimate, items_bytes, media_bytes, errors_bytes, done)
+       SELECT id, $7::text, $8::integer, $9::text, $10::integer, $11::integer, $12::bigint, $13::bigint, $14::bigint, $15::boolean FROM owned
+       ON CONFLICT (export_id, collection) DO UPDATE SET
+         spool_attempt = EXCLUDED.spool_attempt, cursor = EXCLUDED.cursor, item_count = EXCLUDED.item_count,
+         total_estimate = EXCLUDED.total_estimate, items_bytes = EXCLUDED.items_bytes,
+         media_bytes = EXCLUDED.media_bytes, errors_bytes = EXCLUDED.errors_bytes, done = EXCLUDED.done
+       RETURNING export_id`,
+      [
+        exportId,
+        attempt,
+        progress.processedItems,
+        progress.totalItems,
+        progress.progress,
+        progress.estimatedCompletion,
+        checkpoint.collection,
+        checkpoint.spoolAttempt,
+        checkpoint.cursor,
+        checkpoint.itemCount,
+        checkpoint.totalEstimate,
+        checkpoint.itemsBytes,
+        checkpoint.mediaBytes,
+        checkpoint.errorsBytes,
+        checkpoint.done,
+      ],
+    );
+    if (saved.length === 0) throw new StaleAttemptError(exportId, attempt);
   }
 
   /** Marks the export completed with its archive; false when this attempt no longer owns it. */
