@@ -1,6 +1,6 @@
 import { rename } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import type { CollectionPlan, ExportItem, MediaReference, PlatformAdapter, PlatformCallContext } from '@app/platform-adapters';
+import type { CollectionPlan, ExportItem, MediaReference, Page, PlatformAdapter, PlatformCallContext } from '@app/platform-adapters';
 import { makePrivateDir } from '../../../common/private-files';
 import { isStorageFull } from '../../../common/storage-full';
 import { ExportCheckpoint } from '../export-job.entity';
@@ -32,8 +32,8 @@ export interface PipelineDeps {
   folder: WorkFolder;
   media: MediaFetcher;
   onProgress: (progress: ProgressFields) => void;
-  /** Throws to stop between pages, once the page just fetched is safely checkpointed. */
-  afterCheckpoint: () => void;
+  /** A stop asked for (shutdown): thrown between pages, once every page already fetched is checkpointed. */
+  stopRequest: () => Error | undefined;
 }
 
 const MEDIA_CONCURRENCY = 4;
@@ -91,29 +91,46 @@ export class ExportPipeline {
       await this.save({ ...checkpoint, done: true });
       return;
     }
-    for await (const page of adapter.pages(context, plan, checkpoint.cursor ?? undefined)) {
-      context.signal.throwIfAborted();
-      let pageItems = page.items;
-      const remaining = this.remainingRecords();
-      const capped = remaining !== undefined && pageItems.length >= remaining;
-      if (capped) pageItems = pageItems.slice(0, remaining);
+    const pages = adapter.pages(context, plan, checkpoint.cursor ?? undefined)[Symbol.asyncIterator]();
+    let pending = pages.next();
+    try {
+      for (;;) {
+        const result = await pending;
+        if (result.done) break;
+        context.signal.throwIfAborted();
+        const page = result.value;
+        let pageItems = page.items;
+        const remaining = this.remainingRecords();
+        const capped = remaining !== undefined && pageItems.length >= remaining;
+        if (capped) pageItems = pageItems.slice(0, remaining);
+        const stop = this.deps.stopRequest();
+        // The next page is asked for now, while this one is written, so its platform calls overlap this
+        // page's fsync and checkpoint; only when it is certainly needed (the collection goes on, no cap
+        // is reached, no stop is asked for). Pages are still saved strictly in order; a crash costs one
+        // more page read again.
+        if (!capped && !stop && page.cursor !== undefined) pending = readAhead(pages);
 
-      const fetched = this.job.includeMedia ? await this.fetchMedia(plan.collection, pageItems) : { records: [], failures: [] };
-      const warnings = (page.warnings ?? []).map((reason) => ({ collection: plan.collection, reason }));
-      const next: ExportCheckpoint = {
-        ...checkpoint,
-        cursor: page.cursor ?? null,
-        itemCount: checkpoint.itemCount + pageItems.length,
-        totalEstimate: page.totalEstimate ?? checkpoint.totalEstimate,
-        itemsBytes: await items.append(pageItems.map(({ id, data, media: refs }) => ({ id, data, ...(refs ? { media: refs } : {}) }))),
-        mediaBytes: await media.append(fetched.records.map((record) => ({ ...record }))),
-        errorsBytes: await errors.append([...warnings, ...fetched.failures].map((record) => ({ ...record }))),
-        done: capped || page.cursor === undefined,
-      };
-      await this.save(next);
-      Object.assign(checkpoint, next);
-      if (next.done) return;
-      this.deps.afterCheckpoint();
+        const fetched = this.job.includeMedia ? await this.fetchMedia(plan.collection, pageItems) : { records: [], failures: [] };
+        const warnings = (page.warnings ?? []).map((reason) => ({ collection: plan.collection, reason }));
+        const next: ExportCheckpoint = {
+          ...checkpoint,
+          cursor: page.cursor ?? null,
+          itemCount: checkpoint.itemCount + pageItems.length,
+          totalEstimate: page.totalEstimate ?? checkpoint.totalEstimate,
+          itemsBytes: await items.append(pageItems.map(({ id, data, media: refs }) => ({ id, data, ...(refs ? { media: refs } : {}) }))),
+          mediaBytes: await media.append(fetched.records.map((record) => ({ ...record }))),
+          errorsBytes: await errors.append([...warnings, ...fetched.failures].map((record) => ({ ...record }))),
+          done: capped || page.cursor === undefined,
+        };
+        await this.save(next);
+        Object.assign(checkpoint, next);
+        if (next.done) return;
+        // Asked for while this page was written: the page read ahead is saved first, then the stop.
+        if (stop) throw stop;
+      }
+    } finally {
+      // A page read ahead may still be in flight: the adapter's generator closes once it settles.
+      pages.return?.().catch(() => undefined);
     }
     // The adapter ended without a final page that said so: the collection is complete as it stands.
     if (!checkpoint.done) await this.save({ ...checkpoint, cursor: null, done: true });
@@ -265,4 +282,11 @@ function safeExtension(url: string): string {
   } catch {
     return '';
   }
+}
+
+function readAhead(pages: AsyncIterator<Page>): Promise<IteratorResult<Page>> {
+  const ahead = pages.next();
+  // Awaited once the current page is saved; until then its failure must not count as unhandled.
+  ahead.catch(() => undefined);
+  return ahead;
 }

@@ -38,10 +38,10 @@ export class RunningExports {
     this.running.get(exportId)?.controller.abort(new ExportStopped(reason));
   }
 
-  /** Checked by the pipeline after each checkpoint. */
-  throwIfStopRequested(exportId: string): void {
+  /** Asked by the pipeline between pages: the error to stop with, once its pages are checkpointed. */
+  stopRequest(exportId: string): ExportStopped | undefined {
     const reason = this.running.get(exportId)?.stopAfterPage;
-    if (reason) throw new ExportStopped(reason);
+    return reason ? new ExportStopped(reason) : undefined;
   }
 
   get count(): number {
