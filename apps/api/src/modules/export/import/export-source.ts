@@ -16,7 +16,7 @@ import { PlatformAccess, type ConnectedPlatform } from '../../platforms';
 import type { ExportCheckpoint, ExportJob } from '../export-job.entity';
 import { ExportStorage } from '../export-storage';
 import type { MediaFetcher } from '../pipeline/media-fetcher';
-import type { SpooledItem } from '../pipeline/spooled-item';
+import { spooledItems } from '../pipeline/spooled-item';
 import type { WorkFolder } from '../pipeline/work-folder';
 
 /**
@@ -99,7 +99,7 @@ async function topUpManifest(folder: WorkFolder, checkpoints: readonly ExportChe
   const counts = { archive: 0, api: 0 };
   const checkpoint = checkpoints.find((candidate) => candidate.collection === collection);
   if (checkpoint) {
-    for await (const item of folder.spool(collection, 'items', checkpoint.spoolAttempt).records<SpooledItem>()) {
+    for await (const item of spooledItems(folder.spool(collection, 'items', checkpoint.spoolAttempt))) {
       if (item.data.source === 'api') counts.api++;
       else counts.archive++;
     }

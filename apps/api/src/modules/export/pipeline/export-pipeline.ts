@@ -7,6 +7,7 @@ import { ExportCheckpoint } from '../export-job.entity';
 import { safeId, safeSegment } from '../writers/entry-names';
 import type { CheckpointStore, ProgressFields } from './checkpoint-store';
 import type { ExportErrorRecord, MediaFetcher, MediaRecord } from './media-fetcher';
+import { itemLine } from './spooled-item';
 import { WorkFolder } from './work-folder';
 
 export interface PipelineJob {
@@ -117,7 +118,7 @@ export class ExportPipeline {
           cursor: page.cursor ?? null,
           itemCount: checkpoint.itemCount + pageItems.length,
           totalEstimate: page.totalEstimate ?? checkpoint.totalEstimate,
-          itemsBytes: await items.append(pageItems.map(({ id, data, media: refs }) => ({ id, data, ...(refs ? { media: refs } : {}) }))),
+          itemsBytes: await items.appendLines(pageItems.map(itemLine)),
           mediaBytes: await media.append(fetched.records.map((record) => ({ ...record }))),
           errorsBytes: await errors.append([...warnings, ...fetched.failures].map((record) => ({ ...record }))),
           done: capped || page.cursor === undefined,

@@ -1,8 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { open, stat, truncate } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { JsonValue } from '@app/platform-adapters';
 import { PRIVATE_FILE_MODE } from '../../../common/private-files';
+
+const NEWLINE = 0x0a;
+const READ_CHUNK_BYTES = 256 * 1024;
 
 /**
  * An append-only NDJSON file of one collection's items. Its checkpointed length is the truth: after a
@@ -14,12 +16,17 @@ export class Spool {
 
   /** Appends one JSON line per record and makes it durable; returns the new length in bytes. */
   async append(records: JsonValue[]): Promise<number> {
+    return this.appendLines(records.map((record) => JSON.stringify(record)));
+  }
+
+  /** Appends lines (each without a newline) and makes them durable; returns the new length in bytes. */
+  async appendLines(lines: string[]): Promise<number> {
     const handle = await open(this.path, 'a', PRIVATE_FILE_MODE);
     try {
-      if (records.length > 0) {
+      if (lines.length > 0) {
         // appendFile writes until every byte is out: a single write may stop short on a full disk,
         // and a length counted from a half-written line would let the checkpoint claim it.
-        await handle.appendFile(records.map((record) => `${JSON.stringify(record)}\n`).join(''));
+        await handle.appendFile(`${lines.join('\n')}\n`);
         // The checkpoint written next claims these bytes; they must be on disk before it.
         await handle.sync();
       }
@@ -38,9 +45,21 @@ export class Spool {
 
   /** The records in order, read as a stream. */
   async *records<T = JsonValue>(): AsyncGenerator<T> {
-    const lines = createInterface({ input: createReadStream(this.path, { encoding: 'utf8' }), crlfDelay: Infinity });
-    for await (const line of lines) {
-      if (line.length > 0) yield JSON.parse(line) as T;
+    for await (const line of this.lines()) yield JSON.parse(line.toString('utf8')) as T;
+  }
+
+  /** The lines in order, without their newline and undecoded: a line can be copied without being read. */
+  async *lines(): AsyncGenerator<Buffer> {
+    let rest: Buffer | undefined;
+    for await (const chunk of createReadStream(this.path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+      const data = rest ? Buffer.concat([rest, chunk]) : chunk;
+      let start = 0;
+      for (let end = data.indexOf(NEWLINE); end !== -1; end = data.indexOf(NEWLINE, start)) {
+        if (end > start) yield data.subarray(start, end);
+        start = end + 1;
+      }
+      rest = start < data.length ? data.subarray(start) : undefined;
     }
+    if (rest && rest.length > 0) yield rest;
   }
 }

@@ -2,7 +2,7 @@ import type { ExportFormat } from '@app/contracts';
 import type { CollectionViews, JsonObject } from '@app/platform-adapters';
 import type { ExportCheckpoint } from '../export-job.entity';
 import type { ExportErrorRecord, MediaRecord } from '../pipeline/media-fetcher';
-import type { SpooledItem } from '../pipeline/spooled-item';
+import { spooledItems } from '../pipeline/spooled-item';
 import type { WorkFolder } from '../pipeline/work-folder';
 import { CollectionSource, collectionFiles } from './collection-files';
 import { ErrorSummary } from './error-summary';
@@ -40,7 +40,7 @@ export async function buildArchive(request: ArchiveRequest, signal: AbortSignal)
   const sources: CollectionSource[] = checkpoints.map((checkpoint) => ({
     name: checkpoint.collection,
     count: checkpoint.itemCount,
-    items: () => spool(checkpoint, 'items').records<SpooledItem>(),
+    items: () => spooledItems(spool(checkpoint, 'items')),
     media: () => spool(checkpoint, 'media').records<MediaRecord>(),
   }));
 

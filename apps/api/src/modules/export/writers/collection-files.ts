@@ -11,7 +11,7 @@ import { mediaWalker } from './media-walker';
 /** One file of the archive, produced as a stream of text chunks. */
 export interface ArchiveFile {
   name: string;
-  content: () => AsyncIterable<string>;
+  content: () => AsyncIterable<string | Buffer>;
 }
 
 /** What the writers need of a collection: its name, count and a way to stream its items (again). */
@@ -44,15 +44,23 @@ export async function* collectionFiles(
 }
 
 /** A UTF-8 JSON array, written item by item; `mediaFiles` names each item's files in the archive. */
-async function* jsonArray(collection: CollectionSource): AsyncGenerator<string> {
+async function* jsonArray(collection: CollectionSource): AsyncGenerator<string | Buffer> {
   const media = mediaWalker(collection.media);
   let first = true;
   yield '[';
   for await (const item of collection.items()) {
-    const files = await media.namesFor(item.id);
-    const record = files.length > 0 ? { ...recordOf(item), mediaFiles: files } : recordOf(item);
-    yield `${first ? '\n' : ',\n'}${JSON.stringify(record)}`;
+    yield first ? '\n' : ',\n';
     first = false;
+    const files = await media.namesFor(item.id);
+    if (item.json && files.length === 0) {
+      yield item.json;
+    } else if (item.json) {
+      // The kept record has no `mediaFiles` of its own (see itemLine): the field goes before its closing brace.
+      yield item.json.subarray(0, item.json.length - 1);
+      yield `,"mediaFiles":${JSON.stringify(files)}}`;
+    } else {
+      yield JSON.stringify(files.length > 0 ? { ...recordOf(item), mediaFiles: files } : recordOf(item));
+    }
   }
   yield first ? ']\n' : '\n]\n';
 }

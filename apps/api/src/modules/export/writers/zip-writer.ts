@@ -38,8 +38,8 @@ export class ZipWriter {
     return this.entries;
   }
 
-  /** Adds text produced chunk by chunk; resolves once archiver has consumed the entry. */
-  async addText(name: string, chunks: AsyncIterable<string>): Promise<WrittenEntry> {
+  /** Adds UTF-8 text produced chunk by chunk; resolves once archiver has consumed the entry. */
+  async addText(name: string, chunks: AsyncIterable<string | Buffer>): Promise<WrittenEntry> {
     return this.add(name, Readable.from(chunks, { objectMode: false }), false);
   }
 
