@@ -28,6 +28,9 @@ interface DownloadOptions {
   query?: string;
   url?: string;
   range?: string;
+  /** Other request headers: validators, If-Range. */
+  headers?: Record<string, string>;
+  method?: 'get' | 'head';
 }
 
 /** The body of a JSON answer that was buffered as bytes. */
@@ -53,8 +56,9 @@ describe('Export download', () => {
 
   const download = async (id: string, options: DownloadOptions = {}): Promise<Response> => {
     await paceDownloads();
-    let test = request(t.url).get(options.url ?? `/api/export/${id}/download${options.query ?? ''}`);
+    let test = request(t.url)[options.method ?? 'get'](options.url ?? `/api/export/${id}/download${options.query ?? ''}`);
     if (options.auth) test = test.set(options.auth);
+    if (options.headers) test = test.set(options.headers);
     if (options.cookie) test = test.set('Cookie', options.cookie);
     if (options.range) test = test.set('Range', options.range);
     return binary(test);
@@ -146,6 +150,40 @@ describe('Export download', () => {
     const otherUnit = await download(first, { auth: a.auth, range: 'items=0-1' });
     expect(otherUnit.status).toBe(200);
     expect(otherUnit.body).toEqual(archive);
+  });
+
+  it('answers validators with 304, resumes only an unchanged file, and serves several ranges as the whole file', async () => {
+    const full = await download(first, { auth: a.auth });
+    const etag = full.headers['etag'];
+    const lastModified = full.headers['last-modified'];
+    const unchanged = await download(first, { auth: a.auth, headers: { 'If-None-Match': etag } });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.body).toEqual(Buffer.alloc(0));
+    expect((await download(first, { auth: a.auth, headers: { 'If-Modified-Since': lastModified } })).status).toBe(304);
+    expect((await download(first, { auth: a.auth, headers: { 'If-None-Match': 'W/"other"' } })).status).toBe(200);
+
+    // A browser resuming a download names the file it holds part of: the same file resumes, another starts over.
+    const resumed = await download(first, { auth: a.auth, range: 'bytes=10-', headers: { 'If-Range': etag } });
+    expect(resumed.status).toBe(206);
+    expect(resumed.body).toEqual(archive.subarray(10));
+    const changed = await download(first, { auth: a.auth, range: 'bytes=10-', headers: { 'If-Range': 'W/"1-1"' } });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toEqual(archive);
+
+    const several = await download(first, { auth: a.auth, range: 'bytes=0-9,100-109' });
+    expect(several.status).toBe(200);
+    expect(several.body).toEqual(archive);
+  });
+
+  it('answers HEAD with the headers of the download', async () => {
+    const head = await download(first, { auth: a.auth, method: 'head' });
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe(String(archive.length));
+    expect(head.headers['content-type']).toBe('application/zip');
+    expect(head.headers['content-disposition']).toContain(`filename="fixture-export-${day}.zip"`);
+    const part = await download(first, { auth: a.auth, method: 'head', range: 'bytes=0-99' });
+    expect(part.status).toBe(206);
+    expect(part.headers['content-length']).toBe('100');
   });
 
   it('downloads through a signed link without an Authorization header', async () => {

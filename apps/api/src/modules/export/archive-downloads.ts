@@ -1,9 +1,10 @@
+import { open } from 'node:fs/promises';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { ErrorCode } from '@app/contracts';
 import type { Request, Response } from 'express';
-import type { SendFileOptions } from 'express-serve-static-core';
 import { ApiError } from '../../common/api-error';
 import { DownloadCookie, Sessions, authRequired, invalidToken } from '../auth';
+import { answerWithArchive } from './archive-file-response';
 import { DownloadLinks, LinkHolder } from './download-link';
 import { DownloadLinkView } from './dto/export-views.dto';
 import { exportExpired, exportNotReady } from './export-errors';
@@ -14,14 +15,6 @@ const BEARER = /^Bearer (\S+)$/;
 const SAFE_FILE_NAME = /^[A-Za-z0-9._-]{1,100}$/;
 
 /**
- * Read size of the archive stream. At the default 64 KiB every chunk is a fresh external buffer,
- * and on a gigabyte the collector ends up running full collections every few dozen milliseconds;
- * 1 MiB chunks cut their number sixteenfold. A slow client holds at most one chunk plus the socket's
- * buffer per download, since pipe waits for it to drain.
- */
-const READ_CHUNK_BYTES = 1024 * 1024;
-
-/**
  * `attachment; filename="…"; filename*=UTF-8''…`, both forms always (RFC 6266 §4.3): the
  * content-disposition package (res.download) leaves out filename* for Latin-1 names and drops the
  * quotes from token-like ones. The name is ours, built from a platform name and a date; anything
@@ -30,23 +23,6 @@ const READ_CHUNK_BYTES = 1024 * 1024;
 function attachment(fileName: string): string {
   if (!SAFE_FILE_NAME.test(fileName)) throw new Error(`Unsafe download file name ${JSON.stringify(fileName)}`);
   return `attachment; filename="${fileName}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
-
-/**
- * What Express's send needs for an archive. send hands its options on to fs.createReadStream,
- * which is how the read size gets there; Express's type does not list it.
- */
-function sendOptions(fileName: string): SendFileOptions & { highWaterMark: number } {
-  return {
-    acceptRanges: true,
-    cacheControl: false,
-    highWaterMark: READ_CHUNK_BYTES,
-    headers: {
-      'Content-Disposition': attachment(fileName),
-      'Cache-Control': 'private, no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
-  };
 }
 
 /** Streams finished archives from disk, to the owner only, with Range support and a safe file name. */
@@ -69,23 +45,28 @@ export class ArchiveDownloads {
     const job = await this.exports.find(userId, exportId);
     const path = this.downloadable(job);
     const fileName = `${job.platform}-export-${(job.completedAt ?? job.createdAt).toISOString().slice(0, 10)}.zip`;
-    await new Promise<void>((resolve, reject) => {
-      // Express's send handles Range (206/416), ETag, Last-Modified and the zip Content-Type.
-      response.sendFile(
-        path,
-        sendOptions(fileName),
-        (error?: Error & { status?: number; code?: string }) => {
-          if (!error || response.headersSent || error.code === 'ECONNABORTED') return resolve();
-          if (error.status === 416) {
-            // send has already set the archive's headers; this answer is the JSON envelope, not the file.
-            for (const name of ['Content-Disposition', 'Content-Type', 'ETag', 'Last-Modified']) response.removeHeader(name);
-            response.status(416).json({ success: false, error: 'Range not satisfiable', code: ErrorCode.INVALID_FORMAT });
-            return resolve();
-          }
-          reject(error.code === 'ENOENT' ? exportExpired() : error);
-        },
-      );
+    const file = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? exportExpired() : error;
     });
+    try {
+      const answer = await answerWithArchive(request, response, file, {
+        'Content-Type': 'application/zip',
+        'Content-Disposition': attachment(fileName),
+        'Cache-Control': 'private, no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+      if (answer === 'range_not_satisfiable') {
+        response.setHeader('Content-Range', `bytes */${(await file.stat()).size}`);
+        for (const name of ['ETag', 'Last-Modified', 'Accept-Ranges']) response.removeHeader(name);
+        response.status(416).json({ success: false, error: 'Range not satisfiable', code: ErrorCode.INVALID_FORMAT });
+      }
+    } catch (error) {
+      // Once the archive's headers are out, a failure (the client went away, a read error) can only cut the answer short.
+      if (!response.headersSent) throw error;
+      response.destroy();
+    } finally {
+      await file.close();
+    }
   }
 
   private async authenticate(exportId: string, request: Request, linkToken?: string): Promise<string> {
