@@ -1,4 +1,7 @@
+import { setMaxListeners } from 'node:events';
 import { Injectable } from '@nestjs/common';
+
+const SIGNAL_LISTENERS = 50;
 
 /** Why a running export's signal was aborted. */
 export type StopReason = 'cancelled' | 'shutdown';
@@ -26,6 +29,9 @@ export class RunningExports {
 
   start(exportId: string): AbortSignal {
     const controller = new AbortController();
+    // Every call of the export listens to this signal: a page read ahead while one is written and
+    // media downloads four at a time can hold more than Node's default of 10 listeners, with no leak.
+    setMaxListeners(SIGNAL_LISTENERS, controller.signal);
     this.running.set(exportId, { controller });
     return controller.signal;
   }
