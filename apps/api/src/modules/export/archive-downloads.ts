@@ -56,8 +56,6 @@ export class ArchiveDownloads {
         'X-Content-Type-Options': 'nosniff',
       });
       if (answer === 'range_not_satisfiable') {
-        response.setHeader('Content-Range', `bytes */${(await file.stat()).size}`);
-        for (const name of ['ETag', 'Last-Modified', 'Accept-Ranges']) response.removeHeader(name);
         response.status(416).json({ success: false, error: 'Range not satisfiable', code: ErrorCode.INVALID_FORMAT });
       }
     } catch (error) {

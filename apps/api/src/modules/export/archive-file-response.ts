@@ -16,8 +16,8 @@ export type ArchiveAnswer = 'sent' | 'not_modified' | 'range_not_satisfiable';
 /**
  * Answers a GET or HEAD for an open archive file: 200 with the whole file, 206 with a single byte
  * range (several ranges, a malformed one or another unit get the whole file, as RFC 9110 allows),
- * 304 when the client's validators still match, and `range_not_satisfiable` (nothing sent) for the
- * caller's own 416. If-Range is honoured, so a resumed download of a changed file starts over. The
+ * 304 when the client's validators still match, and `range_not_satisfiable` (only Content-Range set)
+ * for the caller's own 416. If-Range is honoured, so a resumed download of a changed file starts over. The
  * validators are what Express's `send` gave: a weak ETag of size and mtime, and Last-Modified.
  */
 export async function answerWithArchive(request: Request, response: Response, file: FileHandle, headers: ArchiveHeaders): Promise<ArchiveAnswer> {
@@ -32,7 +32,12 @@ export async function answerWithArchive(request: Request, response: Response, fi
   let start = 0;
   let end = size - 1;
   const ranges = request.headers.range && rangeStillValid(request, response) ? request.range(size, { combine: true }) : undefined;
-  if (ranges === -1) return 'range_not_satisfiable';
+  if (ranges === -1) {
+    // The caller answers with its own body; the size says which ranges the file has.
+    for (const name of ['ETag', 'Last-Modified', 'Accept-Ranges']) response.removeHeader(name);
+    response.setHeader('Content-Range', `bytes */${size}`);
+    return 'range_not_satisfiable';
+  }
   if (Array.isArray(ranges) && ranges.type === 'bytes' && ranges.length === 1) {
     ({ start, end } = ranges[0]);
     response.status(206).setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
