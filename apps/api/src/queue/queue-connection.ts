@@ -27,8 +27,23 @@ export function wakeLocalWorkers(queueName: string): void {
   for (const wake of localWaits.get(queueName) ?? []) wake();
 }
 
-const pollingPostgresBackend: typeof createPostgresBackend = (name, opts, factoryOpts) => {
+/**
+ * A worker names its LISTEN connection once it is first ready, opening that connection to do so.
+ * When the app closed before that, BullMQ opened it after close had ended the others, and nothing
+ * ended it: on every shutdown the embedded server then waited out its grace period for it. Once
+ * the connection is closing, no LISTEN connection is opened (the naming is best-effort in BullMQ).
+ */
+const closablePostgresBackend: typeof createPostgresBackend = (name, opts, factoryOpts) => {
   const backend = createPostgresBackend(name, opts, factoryOpts);
+  const { connection } = backend;
+  const getListenClient = connection.getListenClient.bind(connection);
+  connection.getListenClient = () =>
+    connection.isClosing ? Promise.reject(new Error('the queue connection is closing')) : getListenClient();
+  return backend;
+};
+
+const pollingPostgresBackend: typeof createPostgresBackend = (name, opts, factoryOpts) => {
+  const backend = closablePostgresBackend(name, opts, factoryOpts);
   Object.defineProperty(backend, 'maximumBlockTimeout', { value: EMBEDDED_MAX_BLOCK_SECONDS });
   const waitForJob = backend.waitForJob.bind(backend);
   backend.waitForJob = async (blockTimeout) => {
@@ -88,7 +103,7 @@ export function queueOptions(config: AppConfig, endpoint: PostgresEndpoint): Que
       connection: { ...redisOptionsFromUrl(config.redisUrl), enableOfflineQueue: false },
     };
   }
-  setDefaultBackendFactory(endpoint.embedded ? pollingPostgresBackend : createPostgresBackend);
+  setDefaultBackendFactory(endpoint.embedded ? pollingPostgresBackend : closablePostgresBackend);
   return {
     prefix: QUEUE_PREFIX,
     connection: {
