@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { seedEmbeddedDatabase } from './embedded-database-seed';
 import { freePort } from './redis-server';
 import { ServiceProcess } from './service-process';
 import { createScratchDatabase, flushRedis, serverMode, tempDir } from './test-app';
@@ -57,6 +58,7 @@ export class ServiceFleet {
       database,
     );
     try {
+      if (!database) await seedEmbeddedDatabase(fleet.dataDir);
       fleet.api = await fleet.startProcess(fleet.split ? 'api' : 'all', port);
       fleet.worker = fleet.split ? await fleet.startProcess('worker') : fleet.api;
     } catch (error) {

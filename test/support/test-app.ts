@@ -10,6 +10,7 @@ import { KNOWN_PLATFORMS, PLATFORM_ADAPTERS, PLATFORMS, PlatformAdapter } from '
 import { APP_OPTIONS, configureApp, createApp } from '../../apps/api/src/bootstrap';
 import { AppModule } from '../../apps/api/src/app.module';
 import { AppConfig, loadConfig } from '../../apps/api/src/config/app-config';
+import { seedEmbeddedDatabase } from './embedded-database-seed';
 
 export type TestEnv = Record<string, string | undefined>;
 
@@ -74,6 +75,7 @@ export async function startTestApp(env: TestEnv = {}, extraAdapters: PlatformAda
     merged.DATABASE_URL = scratch.url;
   }
   if (merged.REDIS_URL && !('REDIS_URL' in env)) await flushRedis(merged.REDIS_URL);
+  if (!merged.DATABASE_URL) await seedEmbeddedDatabase(dataDir);
   const config = loadConfig(merged, '1.0.0-test');
   const app = extraAdapters.length === 0 ? await createApp(config) : await createAppWith(config, extraAdapters);
   // PORT is 0 (any free port) unless the test fixes one, e.g. so that PUBLIC_URL can name the app itself.
