@@ -53,6 +53,16 @@ export class ExportQueue {
     return true;
   }
 
+  /**
+   * Puts every running job back to waiting, without a lock check, and answers their ids. Only for a
+   * queue no other live process can be working on: see ExportProcessor.onApplicationBootstrap.
+   */
+  async requeueRunning(): Promise<string[]> {
+    const running = await this.queue.getActive();
+    for (const job of running) await job.moveToWait();
+    return running.map((job) => job.id ?? '');
+  }
+
   /** Takes a waiting or parked job out; 1 when there was one to remove (a running job stays). */
   remove(exportId: string): Promise<number> {
     return this.queue.remove(exportId).catch(() => 0);

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BeforeApplicationShutdown, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { ErrorCode, WaitReason } from '@app/contracts';
 import {
@@ -29,7 +29,7 @@ import { ExportPipeline } from '../pipeline/export-pipeline';
 import { plannedCollections } from '../pipeline/planned-collections';
 import { shortfallWarnings } from '../pipeline/shortfall';
 import { buildArchive } from '../writers/archive-builder';
-import { EXPORT_QUEUE, ExportJobData } from './export-queue';
+import { EXPORT_QUEUE, ExportJobData, ExportQueue } from './export-queue';
 import { ExportStopped, RunningExports } from './running-exports';
 
 /** How often an export parked on a full disk looks for space again. */
@@ -53,10 +53,14 @@ const HAND_BACK_PATIENCE_MS = 3 * 60_000;
  * A killed worker's export is taken over once its 15 s lock has expired and two stalled-job checks
  * 5 s apart have seen it (mark, then sweep): within about 25 s, where BullMQ's defaults take a
  * minute. The lock is renewed every 7.5 s; a worker too busy to renew it loses the job to another
- * one, which the attempt fencing makes harmless.
+ * one, which the attempt fencing makes harmless. An embedded service restarted after a crash does
+ * not wait for that: see onApplicationBootstrap.
  */
-@Processor(EXPORT_QUEUE, { concurrency: 2, drainDelay: 1, lockDuration: LOCK_DURATION_MS, stalledInterval: 5_000 })
-export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+@Processor(EXPORT_QUEUE, { concurrency: 2, drainDelay: 1, lockDuration: LOCK_DURATION_MS, stalledInterval: 5_000, autorun: false })
+export class ExportProcessor
+  extends WorkerHost
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly logger = new Logger(ExportProcessor.name);
   constructor(
     @InjectConfig() private readonly config: AppConfig,
@@ -67,12 +71,27 @@ export class ExportProcessor extends WorkerHost implements OnModuleInit, BeforeA
     private readonly running: RunningExports,
     private readonly shutdown: ShutdownState,
     private readonly sources: ExportSources,
+    private readonly queue: ExportQueue,
   ) {
     super();
   }
 
   onModuleInit(): void {
     this.events.onCancelRequest(({ exportId }) => this.running.stop(exportId, 'cancelled'));
+  }
+
+  /**
+   * Starts taking jobs. When the queue lives in this process's own embedded database, no other process
+   * can be working on it, so a job still marked running was left by this service's previous run,
+   * which died (a crash, a kill): it goes back to waiting now instead of after its lock expires, so
+   * the export resumes from its checkpoint as soon as the service is back.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.databaseUrl && !this.config.redisUrl) {
+      const requeued = await this.queue.requeueRunning();
+      if (requeued.length > 0) this.logger.warn(`The previous run ended without a shutdown; resuming the export(s) it was running: ${requeued.join(', ')}`);
+    }
+    this.worker.run().catch((error: Error) => this.logger.error(`Export queue worker stopped: ${error.message}`));
   }
 
   /** Connection trouble with the queue backend; BullMQ reconnects by itself, so it is only logged. */
