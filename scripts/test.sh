@@ -48,7 +48,8 @@ echo "=== Tests, embedded mode (PGlite, queue on PostgreSQL) ==="
 npm run --silent test:embedded -- "$@"
 
 # Unit specs and the sandbox suites do not touch the database or Redis: they run once, above; so do
-# embedded-runtime (it always runs embedded) and instagram-export (paced browser work that is the same in
+# embedded-runtime, start-command and demo (the service they start always runs embedded, as a
+# newcomer's first start does) and instagram-export (paced browser work that is the same in
 # both modes; instagram-crash covers Instagram with an API and a worker instance), and the web app's
 # suites (test/web: the pages in Chromium drive the same API routes and socket events whose server mode
 # the API suites cover, test/imports and test/export included).
