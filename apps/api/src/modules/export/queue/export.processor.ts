@@ -88,7 +88,10 @@ export class ExportProcessor
    */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.databaseUrl && !this.config.redisUrl) {
-      const requeued = await this.queue.requeueRunning();
+      const requeued = await this.queue.requeueRunning().catch((error: Error) => {
+        this.logger.warn(`Could not take back the exports the previous run left running (${error.message}); they resume once their locks expire`);
+        return [];
+      });
       if (requeued.length > 0) this.logger.warn(`The previous run ended without a shutdown; resuming the export(s) it was running: ${requeued.join(', ')}`);
     }
     this.worker.run().catch((error: Error) => this.logger.error(`Export queue worker stopped: ${error.message}`));
