@@ -89,6 +89,14 @@ const disconnectingRedisBackend: typeof createRedisBackend = (name, opts, factor
 };
 
 /**
+ * Whether the queue lives in this process's own embedded database: then no other process can reach
+ * it, so no other worker can be running its jobs.
+ */
+export function queueInEmbeddedDatabase(config: AppConfig, endpoint: PostgresEndpoint): boolean {
+  return !config.redisUrl && endpoint.embedded;
+}
+
+/**
  * BullMQ runs on Redis when REDIS_URL is set, otherwise on PostgreSQL (the embedded database or
  * DATABASE_URL). The backend factory is process-wide in BullMQ and is read when a Queue or Worker is
  * constructed, so it is chosen here, before @nestjs/bullmq builds any of them.
@@ -103,7 +111,7 @@ export function queueOptions(config: AppConfig, endpoint: PostgresEndpoint): Que
       connection: { ...redisOptionsFromUrl(config.redisUrl), enableOfflineQueue: false },
     };
   }
-  setDefaultBackendFactory(endpoint.embedded ? pollingPostgresBackend : closablePostgresBackend);
+  setDefaultBackendFactory(queueInEmbeddedDatabase(config, endpoint) ? pollingPostgresBackend : closablePostgresBackend);
   return {
     prefix: QUEUE_PREFIX,
     connection: {

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BeforeApplicationShutdown, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { ErrorCode, WaitReason } from '@app/contracts';
 import {
@@ -14,6 +14,8 @@ import type { PlatformAdapter, PlatformCallContext } from '@app/platform-adapter
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
+import { POSTGRES_ENDPOINT, PostgresEndpoint } from '../../../database/postgres-endpoint';
+import { queueInEmbeddedDatabase } from '../../../queue/queue-connection';
 import { ShutdownState } from '../../../common/shutdown-state';
 import { isStorageFull } from '../../../common/storage-full';
 import { DEPENDENCY_RETRY_AFTER_SECONDS, isUnreachableDependency } from '../../../common/unreachable-dependency';
@@ -72,6 +74,7 @@ export class ExportProcessor
     private readonly shutdown: ShutdownState,
     private readonly sources: ExportSources,
     private readonly queue: ExportQueue,
+    @Inject(POSTGRES_ENDPOINT) private readonly endpoint: PostgresEndpoint,
   ) {
     super();
   }
@@ -87,7 +90,7 @@ export class ExportProcessor
    * the export resumes from its checkpoint as soon as the service is back.
    */
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.databaseUrl && !this.config.redisUrl) {
+    if (queueInEmbeddedDatabase(this.config, this.endpoint)) {
       const requeued = await this.queue.requeueRunning().catch((error: Error) => {
         this.logger.warn(`Could not take back the exports the previous run left running (${error.message}); they resume once their locks expire`);
         return [];
