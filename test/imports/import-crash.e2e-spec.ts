@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, readdirSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { archiveIds, withArchive } from '../support/archive';
 import { completed, exportState, finished, waitFor } from '../support/export-client';
@@ -6,7 +6,7 @@ import type { ExportCaller } from '../support/export-client';
 import { duplicates, sorted } from '../support/ids';
 import { sleep } from '../support/pacing';
 import { serialiseServerMode } from '../support/server-mode';
-import { ServiceFleet } from '../support/service-fleet';
+import { ServiceFleet, takenBackOnStart } from '../support/service-fleet';
 import type { ServiceProcess } from '../support/service-process';
 import { importingUser, uploadArchive } from './import-support';
 import type { Row } from './import-support';
@@ -40,17 +40,14 @@ function entryData(zip: Buffer, name: string): { start: number; length: number }
 }
 
 /**
- * Waits until the export's spool of `collection` holds `items` items, reading its work folder every
- * few milliseconds: an import of a few MB runs through in well under a second, too fast to catch
- * between two polls of the API. Only new bytes are read each time.
+ * Counts the lines of the export's spool of `collection` (its first attempt's, the one killed), reading
+ * only the bytes added since the last call.
  */
-async function spooled(workDir: string, collection: string, items: number): Promise<void> {
-  const deadline = Date.now() + 120_000;
+function spoolLineCounter(workDir: string, collection: string): () => number {
   const chunk = Buffer.alloc(1 << 20);
   let offset = 0;
   let lines = 0;
-  while (lines < items) {
-    if (Date.now() > deadline) throw new Error(`${collection} never held ${items} items (${lines} seen)`);
+  return () => {
     const name = readdirSync(workDir).find((file) => file.startsWith(`${collection}.items.a`));
     if (name) {
       const spool = openSync(join(workDir, name), 'r');
@@ -60,18 +57,20 @@ async function spooled(workDir: string, collection: string, items: number): Prom
       }
       closeSync(spool);
     }
-    await sleep(2);
-  }
+    return lines;
+  };
 }
 
-/** The lines in the spool of `collection` right now (the killed attempt's only). */
-function spooledLines(workDir: string, collection: string): number {
-  const name = readdirSync(workDir).find((file) => file.startsWith(`${collection}.items.a`));
-  if (!name) return 0;
-  const data = readFileSync(join(workDir, name));
-  let lines = 0;
-  for (const byte of data) if (byte === 0x0a) lines++;
-  return lines;
+/**
+ * Waits until the spool counted by `lines` holds `items` items, reading it every few milliseconds: an
+ * import of a few MB runs through in well under a second, too fast to catch between two polls of the API.
+ */
+async function spooled(lines: () => number, items: number): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (let seen = lines(); seen < items; seen = lines()) {
+    if (Date.now() > deadline) throw new Error(`the spool never held ${items} items (${seen} seen)`);
+    await sleep(2);
+  }
 }
 
 /** What an import is asked for, and where to kill its worker. */
@@ -119,10 +118,11 @@ describe('archive import after a worker crash', () => {
     const id = (res.body as { data: { jobId: string } }).data.jobId;
 
     const workDir = join(fleet.dataDir, 'exports', 'work', id);
-    await spooled(workDir, plan.killAt.collection, plan.killAt.items);
+    const spooledLines = spoolLineCounter(workDir, plan.killAt.collection);
+    await spooled(spooledLines, plan.killAt.items);
     await fleet.worker.kill('SIGKILL');
     // The kill caught the import mid-way: files of the collection were still to be read.
-    expect(spooledLines(workDir, plan.killAt.collection)).toBeLessThan(plan.killAt.of);
+    expect(spooledLines()).toBeLessThan(plan.killAt.of);
 
     const source = openSync(join(workDir, 'source.zip'), 'r+');
     for (const name of plan.damaged) {
@@ -142,7 +142,7 @@ describe('archive import after a worker crash', () => {
       expect(state.processedItems).toBeLessThan(plan.total);
     } else {
       // A restarted embedded service takes the import back as it starts.
-      expect(worker.log).toContain(`resuming the export(s) it was running: ${id}`);
+      expect(worker.log).toContain(takenBackOnStart(id));
     }
     return { api: fleet.api, worker, user, id };
   };

@@ -9,6 +9,9 @@ import { createScratchDatabase, flushRedis, serverMode, tempDir } from './test-a
 
 const root = join(__dirname, '../..');
 
+/** What a restarted embedded service logs when it takes back an export its killed run left running. */
+export const takenBackOnStart = (exportId: string): string => `resuming the export(s) it was running: ${exportId}`;
+
 export interface FleetOptions {
   /** Added to every process's environment (a sandbox's URLs, tuning). */
   env?: NodeJS.ProcessEnv;

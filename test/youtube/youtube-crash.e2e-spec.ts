@@ -5,7 +5,7 @@ import type { LogEntry, RunningSandbox } from '../../apps/platform-sandbox/src';
 import { ExportCaller, ExportState, completed, exportState, finished, startExport, waitFor } from '../support/export-client';
 import { sleep } from '../support/pacing';
 import { jsonArrayElements, withArchive } from '../support/archive';
-import { ServiceFleet } from '../support/service-fleet';
+import { ServiceFleet, takenBackOnStart } from '../support/service-fleet';
 import { partFiles } from '../support/service-process';
 import { serverMode } from '../support/test-app';
 import {
@@ -76,7 +76,7 @@ describe('YouTube export after a worker crash', () => {
     const state = await completed(rig.api, user, id, timeoutMs).catch((error: Error) => {
       throw new Error(`${error.message}\n--- the new worker's output ---\n${next.log}`);
     });
-    if (!serverMode()) expect(next.log).toContain(`resuming the export(s) it was running: ${id}`);
+    if (!serverMode()) expect(next.log).toContain(takenBackOnStart(id));
     return state;
   }
 
