@@ -479,7 +479,7 @@ async function runMode(ctx: BenchContext, args: Args, plan: Plan): Promise<{ fig
         const kill = await attempt('Figure 4: quota after kill -9', () => quotaKillFigure(ctx, items));
         figures.quota = { faultFree: [], kill };
       } else {
-        figures.quota = { faultFree: [], killSkipped: '--quick skips it (the restart waits out a 30 s queue lock)' };
+        figures.quota = { faultFree: [], killSkipped: '--quick skips it (in server mode the restart waits out the 15 s queue lock)' };
       }
     }
     if (args.only.has('memory')) {
