@@ -285,6 +285,14 @@ function modeRows(mode: RuntimeMode, f: ModeFigures, errors: Record<string, stri
     const m = f.memory;
     rows.push({
       figure: '2',
+      what: 'RSS at rest, first start on an empty DATA_DIR',
+      sizes: '–',
+      service: mib(m.idleRssBytes),
+      reference: '350 MB (334 MiB) target',
+      ratio: fixed(m.idleRssBytes / 350e6),
+    });
+    rows.push({
+      figure: '2',
       what: `Peak RSS during an export (${m.method})`,
       sizes: `${count(m.big.items)} vs ${count(m.small.items)} items`,
       service: mib(m.big.peakRssBytes),

@@ -23,6 +23,8 @@ export interface MemoryRun {
 
 export interface MemoryResult {
   method: 'VmHWM' | 'sampled';
+  /** RSS of the freshly started service on an empty DATA_DIR, before any request: a new install at rest. */
+  idleRssBytes: number;
   small: MemoryRun;
   big: MemoryRun;
   /** peak(big) ÷ peak(small). */
@@ -34,13 +36,19 @@ export interface MemoryResult {
 /** The service's own ledger allows 10,000 YouTube units per user per day (Google's default). */
 const SERVICE_DAILY_UNITS = 10_000;
 
+/** Long enough for the start-up's garbage (migrations, the queue's scripts) to be collected. */
+const IDLE_SETTLE_MS = 5_000;
+
 /**
- * Figure 2: peak RSS of one fresh service process during a small export, then during a big one,
+ * Figure 2: idle RSS of a new install, then peak RSS of one fresh service process during a small export, then during a big one,
  * after one unmeasured small export.
  * The kernel's high-water mark (VmHWM) is reset right before each export starts.
  */
 export async function memoryFigure(ctx: BenchContext, small: number, big: number): Promise<MemoryResult> {
   const running = await bootService(ctx, 'memory');
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
+  const idleRssBytes = running.service.rss() ?? 0;
+  ctx.log(`  idle after start: RSS ${(idleRssBytes / 2 ** 20).toFixed(0)} MiB`);
   let method: MemoryResult['method'] = 'VmHWM';
   try {
     const measure = async (items: number): Promise<MemoryRun> => {
@@ -84,6 +92,7 @@ export async function memoryFigure(ctx: BenchContext, small: number, big: number
     const bigRun = await measure(big);
     return {
       method,
+      idleRssBytes,
       small: smallRun,
       big: bigRun,
       ratio: ratio(bigRun.peakRssBytes, smallRun.peakRssBytes),
