@@ -6,6 +6,7 @@ import { finished } from 'node:stream/promises';
 import { ZipArchive } from 'archiver';
 import { archivePartPath } from '../export-storage';
 import { PRIVATE_FILE_MODE } from '../../../common/private-files';
+import { packedChunks } from './packed-chunks';
 
 /** What the manifest records of each file: its size and sha256, so a reader can check the archive. */
 export interface WrittenEntry {
@@ -40,7 +41,7 @@ export class ZipWriter {
 
   /** Adds UTF-8 text produced chunk by chunk; resolves once archiver has consumed the entry. */
   async addText(name: string, chunks: AsyncIterable<string | Buffer>): Promise<WrittenEntry> {
-    return this.add(name, Readable.from(chunks, { objectMode: false }), false);
+    return this.add(name, Readable.from(packedChunks(chunks), { objectMode: false }), false);
   }
 
   /** Adds a file from disk; already-compressed media is stored, not deflated again. */
