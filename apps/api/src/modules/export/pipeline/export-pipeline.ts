@@ -132,6 +132,7 @@ export class ExportPipeline {
     } finally {
       // A page read ahead may still be in flight: the adapter's generator closes once it settles.
       pages.return?.().catch(() => undefined);
+      await Promise.allSettled([items.close(), media.close(), errors.close()]);
     }
     // The adapter ended without a final page that said so: the collection is complete as it stands.
     if (!checkpoint.done) await this.save({ ...checkpoint, cursor: null, done: true });

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, stat, truncate } from 'node:fs/promises';
+import { type FileHandle, open, stat, truncate } from 'node:fs/promises';
 import type { JsonValue } from '@app/platform-adapters';
 import { PRIVATE_FILE_MODE } from '../../../common/private-files';
 
@@ -12,6 +12,10 @@ const READ_CHUNK_BYTES = 256 * 1024;
  * exactly once, never twice.
  */
 export class Spool {
+  /** Kept open between pages of a collection, and its length known, to spare a page its open, stat and close. */
+  private handle?: FileHandle;
+  private length?: number;
+
   constructor(readonly path: string) {}
 
   /** Appends one JSON line per record and makes it durable; returns the new length in bytes. */
@@ -21,26 +25,42 @@ export class Spool {
 
   /** Appends lines (each without a newline) and makes them durable; returns the new length in bytes. */
   async appendLines(lines: string[]): Promise<number> {
-    const handle = await open(this.path, 'a', PRIVATE_FILE_MODE);
+    if (lines.length === 0 && this.length !== undefined) return this.length;
     try {
+      this.handle ??= await open(this.path, 'a', PRIVATE_FILE_MODE);
+      this.length ??= (await this.handle.stat()).size;
       if (lines.length > 0) {
+        const bytes = Buffer.from(`${lines.join('\n')}\n`);
         // appendFile writes until every byte is out: a single write may stop short on a full disk,
         // and a length counted from a half-written line would let the checkpoint claim it.
-        await handle.appendFile(`${lines.join('\n')}\n`);
+        await this.handle.appendFile(bytes);
         // The checkpoint written next claims these bytes; they must be on disk before it.
-        await handle.sync();
+        await this.handle.sync();
+        this.length += bytes.length;
       }
-      return (await handle.stat()).size;
-    } finally {
-      await handle.close();
+      return this.length;
+    } catch (error) {
+      // How much of a failed write reached the file is unknown: the checkpoint's length is the truth.
+      await this.close();
+      throw error;
     }
   }
 
   /** Cuts the file back to a checkpointed length (creating it when missing). */
   async truncateTo(bytes: number): Promise<void> {
+    await this.close();
     const handle = await open(this.path, 'a', PRIVATE_FILE_MODE);
     await handle.close();
     if ((await stat(this.path)).size !== bytes) await truncate(this.path, bytes);
+    this.length = bytes;
+  }
+
+  /** Lets go of the file kept open for appending; the spool can still be appended to (it reopens). */
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    this.length = undefined;
+    await handle?.close();
   }
 
   /** The records in order, read as a stream. */
