@@ -30,18 +30,22 @@ export class Spool {
       this.handle ??= await open(this.path, 'a', PRIVATE_FILE_MODE);
       this.length ??= (await this.handle.stat()).size;
       if (lines.length > 0) {
-        const bytes = Buffer.from(`${lines.join('\n')}\n`);
-        // appendFile writes until every byte is out: a single write may stop short on a full disk,
-        // and a length counted from a half-written line would let the checkpoint claim it.
-        await this.handle.appendFile(bytes);
+        const text = `${lines.join('\n')}\n`;
+        const bytes = Buffer.byteLength(text);
+        // A string is encoded into memory freed as soon as it is written, where a Buffer of each page
+        // would wait for the next full collection.
+        const { bytesWritten } = await this.handle.write(text);
+        // A write may stop short on a full disk, and a length counted from a half-written line would
+        // let the checkpoint claim it: the rest goes out in full, or fails.
+        if (bytesWritten < bytes) await this.handle.appendFile(Buffer.from(text).subarray(bytesWritten));
         // The checkpoint written next claims these bytes; they must be on disk before it.
         await this.handle.sync();
-        this.length += bytes.length;
+        this.length += bytes;
       }
       return this.length;
     } catch (error) {
       // How much of a failed write reached the file is unknown: the checkpoint's length is the truth.
-      await this.close();
+      await this.close().catch(() => undefined);
       throw error;
     }
   }
