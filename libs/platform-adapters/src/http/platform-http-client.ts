@@ -20,7 +20,7 @@ import {
   type ResponseVerdict,
 } from './platform-response';
 import { retryAfterHook, type RateLimitHook } from './rate-limit-headers';
-import { BodyTooLargeError, readCappedBody } from './read-capped-body';
+import { BodyTooLargeError, readCappedText } from './read-capped-body';
 import { SingleFlightRefresh, type RefreshFunction } from './single-flight-refresh';
 
 export interface PlatformHttpClientConfig {
@@ -378,7 +378,7 @@ export class PlatformHttpClient {
     }, this.config.policy.timeoutMs);
     try {
       const response = await fetch(attempt.url, { ...attempt.init, redirect: 'manual', signal: controller.signal });
-      const body = await readCappedBody(response, this.config.policy.maxResponseBytes);
+      const body = await readCappedText(response, this.config.policy.maxResponseBytes);
       return { status: response.status, headers: response.headers, url: attempt.url.toString(), body };
     } catch (error) {
       if (signal.aborted) throw abortReason(signal);

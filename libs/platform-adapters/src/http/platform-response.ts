@@ -6,7 +6,8 @@ export interface PlatformResponse {
   headers: Headers;
   /** The URL that answered, query included: keep it out of logs. */
   url: string;
-  body: Buffer;
+  /** The body decoded as UTF-8: every platform answer this client reads is JSON or text. */
+  body: string;
 }
 
 /** What an answer means for the call that got it. */
@@ -49,12 +50,12 @@ export function parseJsonBody(response: PlatformResponse, platform: string, oper
     throw new MalformedResponseError(platform, operation, `empty body (HTTP ${response.status}, ${contentType})`);
   }
   try {
-    return JSON.parse(response.body.toString('utf8')) as unknown;
+    return JSON.parse(response.body) as unknown;
   } catch (error) {
     throw new MalformedResponseError(
       platform,
       operation,
-      `not JSON (HTTP ${response.status}, ${contentType}, ${response.body.length} bytes)`,
+      `not JSON (HTTP ${response.status}, ${contentType}, ${Buffer.byteLength(response.body)} bytes)`,
       { cause: error },
     );
   }
@@ -63,7 +64,7 @@ export function parseJsonBody(response: PlatformResponse, platform: string, oper
 /** The body as JSON when it is JSON, for reading error details; undefined otherwise. */
 export function tryJsonBody(response: PlatformResponse): unknown {
   try {
-    return JSON.parse(response.body.toString('utf8')) as unknown;
+    return JSON.parse(response.body) as unknown;
   } catch {
     return undefined;
   }

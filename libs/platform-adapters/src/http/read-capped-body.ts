@@ -6,19 +6,24 @@ export class BodyTooLargeError extends Error {
 }
 
 /**
- * Reads a fetch body into memory, refusing more than `maxBytes`. A declared Content-Length over the cap
+ * Reads a fetch body as UTF-8 text, refusing more than `maxBytes`. A declared Content-Length over the cap
  * fails before a byte is read; otherwise bytes are counted as they stream (after decompression, so a small
- * gzip bomb is caught too) and the stream is cancelled the moment the cap is passed.
+ * gzip bomb is caught too) and the stream is cancelled the moment the cap is passed. Each chunk is decoded
+ * as it comes rather than joined into one Buffer first: a page of an export is a few hundred KB, and a
+ * Buffer that size per answer would only wait for the next full collection.
  */
-export async function readCappedBody(response: Response, maxBytes: number): Promise<Buffer> {
+export async function readCappedText(response: Response, maxBytes: number): Promise<string> {
   const declared = response.headers.get('content-length');
   if (declared !== null && Number(declared) > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
     throw new BodyTooLargeError(maxBytes);
   }
-  if (!response.body) return Buffer.alloc(0);
+  if (!response.body) return '';
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Buffer[] = [];
+  // Malformed bytes become U+FFFD, as Buffer#toString does; a leading byte-order mark is kept, so JSON
+  // with one is refused exactly as before.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  let text = '';
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
@@ -28,7 +33,7 @@ export async function readCappedBody(response: Response, maxBytes: number): Prom
       await reader.cancel().catch(() => undefined);
       throw new BodyTooLargeError(maxBytes);
     }
-    chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+    text += decoder.decode(value, { stream: true });
   }
-  return Buffer.concat(chunks, total);
+  return text + decoder.decode();
 }
