@@ -1,9 +1,27 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { REDIS_CLIENT } from '../../../redis/redis.module';
 
-const CHANNEL = 'star-export:sessions-ended';
+export const SESSIONS_ENDED_CHANNEL = 'star-export:sessions-ended';
+/** Where each instance says it has heard an announcement: its id, once its listeners have run. */
+export const SESSIONS_HEARD_CHANNEL = 'star-export:sessions-ended:heard';
+/** How long an announcement waits for an instance that received it and then went silent (it died). */
+const HEARD_TIMEOUT_MS = 2_000;
+
+/** What goes over Redis: the ended sessions, and an id the instances that heard it answer with. */
+interface Announcement {
+  id: string;
+  sessionIds: string[];
+}
+
+/** An announcement of this instance still waiting: how many instances received it, how many said so. */
+interface Awaited {
+  heard: number;
+  receivers: number;
+  everyone: () => void;
+}
 
 /**
  * Tells every instance that sessions have ended (logout, refresh-token reuse, a Google link), so
@@ -18,6 +36,8 @@ export class SessionEvents implements OnModuleInit, OnApplicationShutdown {
   private subscriber?: Redis;
   private subscribed = false;
   private ends = 0;
+  /** Per announcement of this instance still waiting: how many instances have said they heard it. */
+  private readonly awaited = new Map<string, Awaited>();
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis | null) {
     this.local.setMaxListeners(0);
@@ -27,7 +47,7 @@ export class SessionEvents implements OnModuleInit, OnApplicationShutdown {
     if (!this.redis) return;
     this.subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
     this.subscriber.on('error', () => undefined);
-    this.subscriber.on('message', (_channel: string, raw: string) => this.deliver(JSON.parse(raw) as string[]));
+    this.subscriber.on('message', (channel: string, raw: string) => (channel === SESSIONS_HEARD_CHANNEL ? this.heard(raw) : this.receive(raw)));
     // Whatever is announced while the connection is down is lost: until the subscription is
     // confirmed again, this instance counts as not hearing (SessionCache then asks the database).
     this.subscriber.on('close', () => this.lose());
@@ -37,7 +57,7 @@ export class SessionEvents implements OnModuleInit, OnApplicationShutdown {
 
   private async subscribe(): Promise<void> {
     try {
-      await this.subscriber?.subscribe(CHANNEL);
+      await this.subscriber?.subscribe(SESSIONS_ENDED_CHANNEL, SESSIONS_HEARD_CHANNEL);
       if (this.subscriber?.status === 'ready') this.subscribed = true;
     } catch (error) {
       this.logger.warn(`Session event subscription failed: ${(error as Error).message}`);
@@ -53,15 +73,32 @@ export class SessionEvents implements OnModuleInit, OnApplicationShutdown {
   /**
    * Announces ended sessions (refresh-token family ids) to every instance, this one included. This
    * instance hears it at once, before the Redis round trip, so its next request already knows.
+   * Resolves once every instance that received it has said so, so that a logout answers only when
+   * no instance still takes the session's access token (a client's next request may reach any of
+   * them); an instance that received it and died is waited for HEARD_TIMEOUT_MS at most.
    */
   async ended(sessionIds: string[]): Promise<void> {
     if (sessionIds.length === 0) return;
     this.deliver(sessionIds);
     if (!this.redis) return;
-    await this.redis.publish(CHANNEL, JSON.stringify(sessionIds)).catch((error: Error) => {
+    const announcement: Announcement = { id: randomUUID(), sessionIds };
+    // Registered before publishing: an answer may arrive before PUBLISH's own reply.
+    const awaited: Awaited = { heard: 0, receivers: Number.POSITIVE_INFINITY, everyone: () => undefined };
+    const everyoneHeard = new Promise<void>((resolve) => (awaited.everyone = resolve));
+    this.awaited.set(announcement.id, awaited);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      awaited.receivers = await this.redis.publish(SESSIONS_ENDED_CHANNEL, JSON.stringify(announcement));
+      // Answers travel on this instance's subscription: without it, none can be heard.
+      if (!this.subscribed || awaited.heard >= awaited.receivers) return;
+      await Promise.race([everyoneHeard, new Promise<void>((resolve) => (timer = setTimeout(resolve, HEARD_TIMEOUT_MS)))]);
+    } catch (error) {
       // Sockets still end at their token's expiry, and every new request is refused anyway.
-      this.logger.warn(`Session end not published: ${error.message}`);
-    });
+      this.logger.warn(`Session end not published: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+      this.awaited.delete(announcement.id);
+    }
   }
 
   onEnded(listener: (sessionIds: string[]) => void): void {
@@ -87,6 +124,28 @@ export class SessionEvents implements OnModuleInit, OnApplicationShutdown {
     this.subscribed = false;
     this.ends += 1;
     this.local.emit('lost');
+  }
+
+  private receive(raw: string): void {
+    let announcement: Partial<Announcement> | string[];
+    try {
+      announcement = JSON.parse(raw) as Partial<Announcement> | string[];
+    } catch {
+      return;
+    }
+    // A bare list is how an instance of an earlier release announces, during a rolling upgrade.
+    if (Array.isArray(announcement)) return this.deliver(announcement);
+    this.deliver(announcement.sessionIds);
+    if (typeof announcement.id === 'string') {
+      this.redis?.publish(SESSIONS_HEARD_CHANNEL, announcement.id).catch(() => undefined);
+    }
+  }
+
+  private heard(id: string): void {
+    const entry = this.awaited.get(id);
+    if (!entry) return;
+    entry.heard += 1;
+    if (entry.heard >= entry.receivers) entry.everyone();
   }
 
   private deliver(sessionIds: unknown): void {

@@ -1,0 +1,55 @@
+import { Redis } from 'ioredis';
+import { SESSIONS_ENDED_CHANNEL, SESSIONS_HEARD_CHANNEL, SessionEvents } from '../../apps/api/src/modules/auth/tokens/session-events';
+import { serverMode } from '../support/test-app';
+
+/**
+ * A logout's answer must not reach the client before every instance has stopped taking the
+ * session's access token: the client's next request may go to any of them. Here the other instances
+ * are plain Redis connections speaking the instances' protocol, so one can be slow or silent at will.
+ */
+(serverMode() ? describe : describe.skip)('Announcing the end of a session to the other instances', () => {
+  const url = process.env.REDIS_URL as string;
+  const connections: Redis[] = [];
+  let events: SessionEvents;
+
+  const connect = (): Redis => {
+    const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+    connections.push(redis);
+    return redis;
+  };
+  /** Another instance: it hears each announcement, and says so after `answerAfterMs` (never when null). */
+  const otherInstance = async (answerAfterMs: number | null, heard: string[]): Promise<void> => {
+    const subscriber = connect();
+    const answers = connect();
+    subscriber.on('message', (_channel: string, raw: string) => {
+      const { id, sessionIds } = JSON.parse(raw) as { id: string; sessionIds: string[] };
+      if (answerAfterMs === null) return;
+      setTimeout(() => {
+        heard.push(...sessionIds);
+        void answers.publish(SESSIONS_HEARD_CHANNEL, id);
+      }, answerAfterMs);
+    });
+    await subscriber.subscribe(SESSIONS_ENDED_CHANNEL);
+  };
+
+  beforeAll(async () => {
+    events = new SessionEvents(connect());
+    await events.onModuleInit();
+  });
+  afterAll(async () => {
+    await events.onApplicationShutdown();
+    for (const redis of connections) redis.disconnect();
+  });
+
+  it('is told done only once an instance slow to take it in has done so', async () => {
+    const heard: string[] = [];
+    await otherInstance(300, heard);
+    await events.ended(['family-slow']);
+    expect(heard).toEqual(['family-slow']);
+  });
+
+  it('is told done even when an instance that received it never answers (it died)', async () => {
+    await otherInstance(null, []);
+    await expect(events.ended(['family-silent'])).resolves.toBeUndefined();
+  });
+});
