@@ -1,5 +1,4 @@
 import type { AppConfig } from '../config/app-config';
-import { EmbeddedPostgres } from './embedded-postgres';
 
 export const POSTGRES_ENDPOINT = Symbol('POSTGRES_ENDPOINT');
 
@@ -26,6 +25,8 @@ export async function openPostgresEndpoint(config: AppConfig): Promise<PostgresE
   if (config.databaseUrl) {
     return { embedded: false, pool: { connectionString: config.databaseUrl }, maxPool: 10, stop: async () => {} };
   }
+  // Loaded only here: a server-mode process never holds PGlite's code (about 2 MiB).
+  const { EmbeddedPostgres } = await import('./embedded-postgres.js');
   const embedded = await EmbeddedPostgres.start(config.dataDir);
   return { embedded: true, pool: { ...embedded.endpoint }, maxPool: 3, stop: () => embedded.stop() };
 }

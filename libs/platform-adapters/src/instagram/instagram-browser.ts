@@ -2,11 +2,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import puppeteer, { KnownDevices, type Browser, type BrowserContext, type Page } from 'puppeteer-core';
+import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { INSTAGRAM_OPTIONS, type InstagramOptions } from './instagram.options';
 
+/**
+ * Loaded on the first Instagram request, not with the service: puppeteer-core adds about 7 MiB to
+ * the memory of every process, and most never connect Instagram.
+ */
+const puppeteerCore = () => import('puppeteer-core');
+
 /** A current phone: the site is visited as its mobile web app is, the way most of its users visit it. */
-export const INSTAGRAM_DEVICE = KnownDevices['iPhone 15 Pro'];
+const INSTAGRAM_DEVICE = 'iPhone 15 Pro';
 
 /** A profile Chromium may still be writing to as it dies: what is left is removed with the next temp sweep. */
 function removeProfile(profile: string): void {
@@ -102,7 +108,7 @@ export class InstagramBrowser implements OnModuleDestroy {
     const { browser } = await this.launch();
     const context = await browser.createBrowserContext();
     const page = await context.newPage();
-    await page.emulate(INSTAGRAM_DEVICE);
+    await page.emulate((await puppeteerCore()).KnownDevices[INSTAGRAM_DEVICE]);
     return { context, page, opened: false, claim: '0' };
   }
 
@@ -112,6 +118,7 @@ export class InstagramBrowser implements OnModuleDestroy {
     const launching = (async () => {
       const profile = mkdtempSync(join(tmpdir(), 'se-instagram-'));
       try {
+        const { default: puppeteer } = await puppeteerCore();
         const browser = await puppeteer.launch({
           executablePath: this.options.chromiumPath,
           headless: true,
