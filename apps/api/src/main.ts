@@ -1,19 +1,8 @@
 import 'reflect-metadata';
-import { setFlagsFromString } from 'node:v8';
 import { INestApplication, Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './config/app-config';
 import { readPackageVersion } from './config/package-version';
-
-/**
- * V8 starts a full collection once the old generation, plus the Buffers allocated since the last one,
- * outgrows the live heap by a growing factor. Under the 256 MiB limit `npm start` sets, that factor is
- * V8's smallest (1.3): with about 60 MiB live, an archive build streaming its spools through fresh
- * Buffers set off a full collection every 100-150 ms, which took half its time. Letting the heap double
- * first halves the build's CPU, for a few tens of MiB more at the peak, still under the same limit.
- * (V8 does not take this flag from NODE_OPTIONS.)
- */
-setFlagsFromString('--heap-growing-percent=100');
 
 async function main(): Promise<void> {
   let config;

@@ -6,6 +6,7 @@ import { spooledItems } from '../pipeline/spooled-item';
 import type { WorkFolder } from '../pipeline/work-folder';
 import { CollectionSource, collectionFiles } from './collection-files';
 import { ErrorSummary } from './error-summary';
+import { withRoomyHeap } from './roomy-heap';
 import { ZipWriter } from './zip-writer';
 
 export const MANIFEST_SCHEMA_VERSION = 1;
@@ -33,6 +34,10 @@ export interface BuiltArchive {
  * `manifest.json` with counts and the sha256 of every other file.
  */
 export async function buildArchive(request: ArchiveRequest, signal: AbortSignal): Promise<BuiltArchive> {
+  return withRoomyHeap(() => build(request, signal));
+}
+
+async function build(request: ArchiveRequest, signal: AbortSignal): Promise<BuiltArchive> {
   const { folder, checkpoints } = request;
   const spool = (checkpoint: ExportCheckpoint, kind: 'items' | 'media' | 'errors') =>
     folder.spool(checkpoint.collection, kind, checkpoint.spoolAttempt);
