@@ -253,6 +253,8 @@ export class ExportProcessor
       `Export ${row.id}: ${collected.reduce((sum, checkpoint) => sum + checkpoint.itemCount, 0)} item(s) collected in ` +
         `${Math.round(buildStarted - collectStarted)} ms, ${row.format} archive of ${archive.bytes} bytes built in ${Math.round(performance.now() - buildStarted)} ms`,
     );
+    // Before the export shows as completed: whoever sees it completed sees the connection's sync too.
+    if (source.connection) await this.platforms.recordSync(source.connection, new Date());
     const completed = await this.jobs.complete(row, {
       path: target,
       fileSize: archive.bytes,
@@ -265,7 +267,6 @@ export class ExportProcessor
       throw new StaleAttemptError(row.id, row.attempt);
     }
     await this.storage.removeScratch(row.id);
-    if (source.connection) await this.platforms.recordSync(source.connection, new Date());
     return archive.warnings;
   }
 
