@@ -17,8 +17,11 @@ import { serverMode } from '../support/test-app';
     connections.push(redis);
     return redis;
   };
-  /** Another instance: it hears each announcement, and says so after `answerAfterMs` (never when null). */
-  const otherInstance = async (answerAfterMs: number | null, heard: string[]): Promise<void> => {
+  /**
+   * Another instance: it hears each announcement, and says so after `answerAfterMs` (never when null).
+   * Disconnected by its test, so that it answers no other test's announcement.
+   */
+  const otherInstance = async (answerAfterMs: number | null, heard: string[]): Promise<Redis> => {
     const subscriber = connect();
     const answers = connect();
     subscriber.on('message', (_channel: string, raw: string) => {
@@ -30,6 +33,7 @@ import { serverMode } from '../support/test-app';
       }, answerAfterMs);
     });
     await subscriber.subscribe(SESSIONS_ENDED_CHANNEL);
+    return subscriber;
   };
 
   beforeAll(async () => {
@@ -43,13 +47,26 @@ import { serverMode } from '../support/test-app';
 
   it('is told done only once an instance slow to take it in has done so', async () => {
     const heard: string[] = [];
-    await otherInstance(300, heard);
+    const other = await otherInstance(300, heard);
     await events.ended(['family-slow']);
+    other.disconnect();
     expect(heard).toEqual(['family-slow']);
   });
 
+  it('answers for this instance once it has taken in an announcement from another', async () => {
+    const ended: string[][] = [];
+    events.onEnded((ids) => ended.push(ids));
+    const answers = connect();
+    const answered = new Promise<string>((resolve) => answers.on('message', (_channel: string, id: string) => resolve(id)));
+    await answers.subscribe(SESSIONS_HEARD_CHANNEL);
+    await connect().publish(SESSIONS_ENDED_CHANNEL, JSON.stringify({ id: 'announcement-1', sessionIds: ['family-elsewhere'] }));
+    expect(await answered).toBe('announcement-1');
+    expect(ended).toContainEqual(['family-elsewhere']);
+  });
+
   it('is told done even when an instance that received it never answers (it died)', async () => {
-    await otherInstance(null, []);
+    const other = await otherInstance(null, []);
     await expect(events.ended(['family-silent'])).resolves.toBeUndefined();
+    other.disconnect();
   });
 });

@@ -17,10 +17,11 @@ interface Announcement {
 }
 
 /** An announcement of this instance still waiting: how many instances received it, how many said so. */
-interface Awaited {
+interface PendingAnnouncement {
   heard: number;
   receivers: number;
-  everyone: () => void;
+  /** Ends the wait: every receiver answered, or HEARD_TIMEOUT_MS passed. */
+  settle: () => void;
 }
 
 /**
@@ -36,8 +37,7 @@ export class SessionEvents implements OnModuleInit, OnApplicationShutdown {
   private subscriber?: Redis;
   private subscribed = false;
   private ends = 0;
-  /** Per announcement of this instance still waiting: how many instances have said they heard it. */
-  private readonly awaited = new Map<string, Awaited>();
+  private readonly pending = new Map<string, PendingAnnouncement>();
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis | null) {
     this.local.setMaxListeners(0);
@@ -83,21 +83,21 @@ export class SessionEvents implements OnModuleInit, OnApplicationShutdown {
     if (!this.redis) return;
     const announcement: Announcement = { id: randomUUID(), sessionIds };
     // Registered before publishing: an answer may arrive before PUBLISH's own reply.
-    const awaited: Awaited = { heard: 0, receivers: Number.POSITIVE_INFINITY, everyone: () => undefined };
-    const everyoneHeard = new Promise<void>((resolve) => (awaited.everyone = resolve));
-    this.awaited.set(announcement.id, awaited);
-    let timer: NodeJS.Timeout | undefined;
+    const pending: PendingAnnouncement = { heard: 0, receivers: Number.POSITIVE_INFINITY, settle: () => undefined };
+    const settled = new Promise<void>((resolve) => (pending.settle = resolve));
+    this.pending.set(announcement.id, pending);
     try {
-      awaited.receivers = await this.redis.publish(SESSIONS_ENDED_CHANNEL, JSON.stringify(announcement));
+      pending.receivers = await this.redis.publish(SESSIONS_ENDED_CHANNEL, JSON.stringify(announcement));
       // Answers travel on this instance's subscription: without it, none can be heard.
-      if (!this.subscribed || awaited.heard >= awaited.receivers) return;
-      await Promise.race([everyoneHeard, new Promise<void>((resolve) => (timer = setTimeout(resolve, HEARD_TIMEOUT_MS)))]);
+      if (!this.subscribed || pending.heard >= pending.receivers) return;
+      const timer = setTimeout(pending.settle, HEARD_TIMEOUT_MS);
+      await settled;
+      clearTimeout(timer);
     } catch (error) {
       // Sockets still end at their token's expiry, and every new request is refused anyway.
       this.logger.warn(`Session end not published: ${(error as Error).message}`);
     } finally {
-      clearTimeout(timer);
-      this.awaited.delete(announcement.id);
+      this.pending.delete(announcement.id);
     }
   }
 
@@ -142,10 +142,10 @@ export class SessionEvents implements OnModuleInit, OnApplicationShutdown {
   }
 
   private heard(id: string): void {
-    const entry = this.awaited.get(id);
-    if (!entry) return;
-    entry.heard += 1;
-    if (entry.heard >= entry.receivers) entry.everyone();
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    pending.heard += 1;
+    if (pending.heard >= pending.receivers) pending.settle();
   }
 
   private deliver(sessionIds: unknown): void {
