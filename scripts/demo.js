@@ -45,7 +45,7 @@ async function main() {
   const sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT || 5100) });
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'star-export-demo-'));
-  const env = { ...process.env, ...sandbox.env, YOUTUBE_WATCH_URL: `${sandbox.url}/watch`, PORT: String(PORT), DATA_DIR: dataDir, PUBLIC_URL: API, LOG_LEVEL: process.env.LOG_LEVEL || 'warn' };
+  const env = { ...process.env, ...sandbox.env, YOUTUBE_WATCH_URL: `${sandbox.url}/watch`, PORT: String(PORT), DATA_DIR: dataDir, PUBLIC_URL: API, LOG_LEVEL: process.env.LOG_LEVEL || 'warn', MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ || '131072' };
   // Embedded mode: PGlite and in-process queues, nothing else to install.
   delete env.DATABASE_URL;
   delete env.REDIS_URL;

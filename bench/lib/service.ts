@@ -26,8 +26,9 @@ const SCRUBBED = [
   'LOG_LEVEL',
 ];
 
-/** The heap limit `npm start` sets, so the memory figure measures the service as it is run. */
+/** The heap limit and malloc setting `npm start` sets, so the memory figures measure the service as it is run. */
 const HEAP_LIMIT = '--max-old-space-size=256';
+const MALLOC_MMAP_THRESHOLD = '131072';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -92,6 +93,7 @@ export class ServiceProcess {
       PORT: String(options.port),
       PUBLIC_URL: `http://127.0.0.1:${options.port}`,
       LOG_LEVEL: options.logLevel,
+      MALLOC_MMAP_THRESHOLD_: MALLOC_MMAP_THRESHOLD,
     });
     const logPath = join(options.dataDir, 'service.log');
     const log = openSync(logPath, 'a');

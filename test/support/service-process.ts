@@ -7,8 +7,9 @@ import { sleep } from './pacing';
 import { freePort } from './redis-server';
 
 const root = join(__dirname, '../..');
-/** The heap limit `npm start` sets, so these processes run as users run the service. */
+/** The heap limit and malloc setting `npm start` sets, so these processes run as users run the service. */
 const HEAP_LIMIT = '--max-old-space-size=256';
+const MALLOC_MMAP_THRESHOLD = '131072';
 
 /** The compiled service as `npm start` runs it, in a process of its own. */
 export class ServiceProcess implements Service {
@@ -26,7 +27,7 @@ export class ServiceProcess implements Service {
     port ??= await freePort();
     const child = spawn(process.execPath, [HEAP_LIMIT, join(root, 'dist/apps/api/src/main.js')], {
       cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', MALLOC_MMAP_THRESHOLD_: MALLOC_MMAP_THRESHOLD, ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(child, `http://127.0.0.1:${port}`);
