@@ -22,6 +22,7 @@ WORKDIR /app
 # The live heap stays near 60 MiB whatever the size of an export; without a limit V8 lets garbage pile
 # up towards 4 GiB, so RSS would climb with the length of an export (README, NODE_OPTIONS). A fixed
 # mmap threshold lets glibc give freed buffers back instead of keeping them (README, MALLOC_MMAP_THRESHOLD_).
+# The demo, the bench and the tests take both from apps/api/src/launch-settings.ts.
 ENV NODE_ENV=production \
     NODE_OPTIONS=--max-old-space-size=256 \
     MALLOC_MMAP_THRESHOLD_=131072 \

@@ -45,11 +45,13 @@ async function main() {
   const sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT || 5100) });
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'star-export-demo-'));
-  const env = { ...process.env, ...sandbox.env, YOUTUBE_WATCH_URL: `${sandbox.url}/watch`, PORT: String(PORT), DATA_DIR: dataDir, PUBLIC_URL: API, LOG_LEVEL: process.env.LOG_LEVEL || 'warn', MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ || '131072' };
+  const env = { ...process.env, ...sandbox.env, YOUTUBE_WATCH_URL: `${sandbox.url}/watch`, PORT: String(PORT), DATA_DIR: dataDir, PUBLIC_URL: API, LOG_LEVEL: process.env.LOG_LEVEL || 'warn' };
   // Embedded mode: PGlite and in-process queues, nothing else to install.
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
-  const api = spawn(process.execPath, ['--max-old-space-size=256', 'dist/apps/api/src/main.js'], { cwd: root, env, stdio: 'inherit' });
+  // As `npm start` runs it (apps/api/src/launch-settings.ts).
+  const { SERVICE_NODE_ARGS, SERVICE_ENV } = require(path.join(root, 'dist/apps/api/src/launch-settings'));
+  const api = spawn(process.execPath, [...SERVICE_NODE_ARGS, 'dist/apps/api/src/main.js'], { cwd: root, env: { ...SERVICE_ENV, ...env }, stdio: 'inherit' });
   const stop = () => {
     api.kill('SIGTERM');
     void sandbox.close().finally(() => process.exit(0));

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { SERVICE_ENV, SERVICE_NODE_ARGS } from '../../apps/api/src/launch-settings';
 import { CpuPlan, serverCommand } from './cpu';
 import { rssBytes } from './proc';
 
@@ -25,10 +26,6 @@ const SCRUBBED = [
   'SHUTDOWN_TIMEOUT_MS',
   'LOG_LEVEL',
 ];
-
-/** The heap limit and malloc setting `npm start` sets, so the memory figures measure the service as it is run. */
-const HEAP_LIMIT = '--max-old-space-size=256';
-const MALLOC_MMAP_THRESHOLD = '131072';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -93,11 +90,12 @@ export class ServiceProcess {
       PORT: String(options.port),
       PUBLIC_URL: `http://127.0.0.1:${options.port}`,
       LOG_LEVEL: options.logLevel,
-      MALLOC_MMAP_THRESHOLD_: MALLOC_MMAP_THRESHOLD,
+      // As `npm start` runs it, so the memory figures measure the service as it is run.
+      ...SERVICE_ENV,
     });
     const logPath = join(options.dataDir, 'service.log');
     const log = openSync(logPath, 'a');
-    const { command, args } = serverCommand(options.cpu, [HEAP_LIMIT, join(options.root, 'dist/apps/api/src/main.js')]);
+    const { command, args } = serverCommand(options.cpu, [...SERVICE_NODE_ARGS, join(options.root, 'dist/apps/api/src/main.js')]);
     const started = performance.now();
     const child = spawn(command, args, { cwd: options.root, env, stdio: ['ignore', log, log] });
     closeSync(log);

@@ -1,15 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
+import { SERVICE_ENV, SERVICE_NODE_ARGS } from '../../apps/api/src/launch-settings';
 import { listFiles } from './archive';
 import type { Service } from './export-client';
 import { sleep } from './pacing';
 import { freePort } from './redis-server';
 
 const root = join(__dirname, '../..');
-/** The heap limit and malloc setting `npm start` sets, so these processes run as users run the service. */
-const HEAP_LIMIT = '--max-old-space-size=256';
-const MALLOC_MMAP_THRESHOLD = '131072';
 
 /** The compiled service as `npm start` runs it, in a process of its own. */
 export class ServiceProcess implements Service {
@@ -25,9 +23,9 @@ export class ServiceProcess implements Service {
   /** On `port` when given: access tokens name the service's URL as issuer, so a restart keeps its port. */
   static async start(env: NodeJS.ProcessEnv, port?: number): Promise<ServiceProcess> {
     port ??= await freePort();
-    const child = spawn(process.execPath, [HEAP_LIMIT, join(root, 'dist/apps/api/src/main.js')], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, join(root, 'dist/apps/api/src/main.js')], {
       cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', MALLOC_MMAP_THRESHOLD_: MALLOC_MMAP_THRESHOLD, ...env, PORT: String(port) },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...SERVICE_ENV, ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const service = new ServiceProcess(child, `http://127.0.0.1:${port}`);
