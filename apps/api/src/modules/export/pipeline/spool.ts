@@ -5,6 +5,7 @@ import { PRIVATE_FILE_MODE } from '../../../common/private-files';
 
 const NEWLINE = 0x0a;
 const READ_CHUNK_BYTES = 256 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * An append-only NDJSON file of one collection's items. Its checkpointed length is the truth: after a
@@ -15,6 +16,7 @@ export class Spool {
   /** Kept open between pages of a collection, and its length known, to spare a page its open, stat and close. */
   private handle?: FileHandle;
   private length?: number;
+  private scratch = EMPTY;
 
   constructor(readonly path: string) {}
 
@@ -30,14 +32,14 @@ export class Spool {
       this.handle ??= await open(this.path, 'a', PRIVATE_FILE_MODE);
       this.length ??= (await this.handle.stat()).size;
       if (lines.length > 0) {
-        const text = `${lines.join('\n')}\n`;
-        const bytes = Buffer.byteLength(text);
-        // A string is encoded into memory freed as soon as it is written, where a Buffer of each page
-        // would wait for the next full collection.
-        const { bytesWritten } = await this.handle.write(text);
+        const bytes = this.encode(lines);
         // A write may stop short on a full disk, and a length counted from a half-written line would
         // let the checkpoint claim it: the rest goes out in full, or fails.
-        if (bytesWritten < bytes) await this.handle.appendFile(Buffer.from(text).subarray(bytesWritten));
+        for (let written = 0; written < bytes; ) {
+          const { bytesWritten } = await this.handle.write(this.scratch, written, bytes - written);
+          if (bytesWritten === 0) throw new Error(`${this.path}: the write stopped at byte ${written} of ${bytes}`);
+          written += bytesWritten;
+        }
         // The checkpoint written next claims these bytes; they must be on disk before it.
         await this.handle.sync();
         this.length += bytes;
@@ -48,6 +50,28 @@ export class Spool {
       await this.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * Encodes the lines, each with its newline, into the spool's own buffer and returns their length.
+   * One buffer, grown to the largest page and reused: a page joined into one string was measured
+   * twice (its byte length, then its encoding), and a Buffer per page would add external memory that
+   * waits for the next full collection.
+   */
+  private encode(lines: string[]): number {
+    let used = 0;
+    for (const line of lines) {
+      // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+      const needed = used + line.length * 3 + 1;
+      if (needed > this.scratch.length) {
+        const grown = Buffer.allocUnsafeSlow(Math.max(needed, this.scratch.length * 2));
+        this.scratch.copy(grown, 0, 0, used);
+        this.scratch = grown;
+      }
+      used += this.scratch.write(line, used, 'utf8');
+      this.scratch[used++] = NEWLINE;
+    }
+    return used;
   }
 
   /** Cuts the file back to a checkpointed length (creating it when missing). */
@@ -64,6 +88,7 @@ export class Spool {
     const handle = this.handle;
     this.handle = undefined;
     this.length = undefined;
+    this.scratch = EMPTY;
     await handle?.close();
   }
 
