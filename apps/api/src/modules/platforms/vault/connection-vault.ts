@@ -5,6 +5,7 @@ import { credentialsExpiry, parseStoredCredentials, type CredentialStore, type P
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../config/app-config';
 import { InjectConfig } from '../../../config/config.token';
+import { queryRows } from '../../../database/query-rows';
 import { PlatformConnection } from '../platform-connection.entity';
 import { SealContext, TokenCipher, TokenDecryptionError } from './token-cipher';
 
@@ -37,13 +38,7 @@ export class ConnectionVault {
    * credentials the platform refused.
    */
   async open(connection: PlatformConnection): Promise<PlatformCredentials> {
-    try {
-      return parseStoredCredentials(this.cipher.open(connection.credentials, contextOf(connection)));
-    } catch (error) {
-      if (!(error instanceof TokenDecryptionError)) throw error;
-      await this.reportUnreadable(connection, error);
-      throw new CredentialsRejectedError(connection.platform, 'unreadable', 'the stored credentials cannot be decrypted; connect the platform again');
-    }
+    return parseStoredCredentials(await this.plainText(connection));
   }
 
   /** False (and the connection marked for a reconnect) when the stored credentials do not decrypt. */
@@ -60,23 +55,39 @@ export class ConnectionVault {
   /**
    * The credentials of a stored connection, read fresh on every load (another call may have
    * refreshed them) and saved durably before a refreshed token is used. A connection deleted
-   * meanwhile (disconnect) makes the next call fail as not connected.
+   * meanwhile (disconnect) makes the next call fail as not connected. An export loads them before
+   * every platform call: only the sealed column is read, and the same sealed value is not decrypted
+   * twice.
    */
   storeFor(connection: PlatformConnection): CredentialStore {
-    const repository = this.db.getRepository(PlatformConnection);
+    let opened: { sealed: string; plain: string } | undefined;
     return {
       load: async () => {
-        const current = await repository.findOneBy({ id: connection.id });
-        if (!current) throw new CredentialsRejectedError(connection.platform, 'rejected', 'the platform was disconnected');
-        const credentials = await this.open(current);
-        // Values sealed with a key that was rotated out are sealed again with the current one.
-        if (this.cipher.needsResealing(current.credentials)) await this.save(current, credentials);
-        return credentials;
+        const [row] = await queryRows<{ credentials: string }>(this.db, 'SELECT credentials FROM platform_connections WHERE id = $1', [connection.id]);
+        if (!row) throw new CredentialsRejectedError(connection.platform, 'rejected', 'the platform was disconnected');
+        if (opened?.sealed !== row.credentials) {
+          const current = { ...connection, credentials: row.credentials };
+          opened = { sealed: row.credentials, plain: await this.plainText(current) };
+          // Values sealed with a key that was rotated out are sealed again with the current one.
+          if (this.cipher.needsResealing(row.credentials)) await this.save(current, parseStoredCredentials(opened.plain));
+        }
+        // Parsed on every load: each caller gets credentials of its own.
+        return parseStoredCredentials(opened.plain);
       },
       save: async (credentials) => {
         await this.save(connection, credentials);
       },
     };
+  }
+
+  private async plainText(connection: PlatformConnection): Promise<string> {
+    try {
+      return this.cipher.open(connection.credentials, contextOf(connection));
+    } catch (error) {
+      if (!(error instanceof TokenDecryptionError)) throw error;
+      await this.reportUnreadable(connection, error);
+      throw new CredentialsRejectedError(connection.platform, 'unreadable', 'the stored credentials cannot be decrypted; connect the platform again');
+    }
   }
 
   /**
