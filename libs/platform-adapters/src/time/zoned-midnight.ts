@@ -61,6 +61,19 @@ const DAY_MS = 86_400_000;
  * springs forward at 00:00) the day starts at the transition.
  */
 export function nextMidnight(timeZone: string, now: Date): Date {
+  // Asked for before every charged platform call: the day's answer holds until that midnight.
+  const known = lastAnswers.get(timeZone);
+  const instant = now.getTime();
+  if (known && known.askedAt <= instant && instant < known.midnight) return new Date(known.midnight);
+  const midnight = findNextMidnight(timeZone, now);
+  lastAnswers.set(timeZone, { askedAt: instant, midnight: midnight.getTime() });
+  return midnight;
+}
+
+/** Per zone, the last answer and the instant it was asked for: every instant between the two has it. */
+const lastAnswers = new Map<string, { askedAt: number; midnight: number }>();
+
+function findNextMidnight(timeZone: string, now: Date): Date {
   const today = wallClock(now.getTime(), timeZone);
   // Date.UTC rolls day 32 over into the next month and year.
   const target = Date.UTC(today.year, today.month - 1, today.day + 1);
