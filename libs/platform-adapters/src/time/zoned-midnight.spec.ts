@@ -8,6 +8,13 @@ describe('nextMidnight', () => {
     expect(nextMidnight(PACIFIC, new Date('2026-07-15T20:00:00Z')).toISOString()).toBe('2026-07-16T07:00:00.000Z');
   });
 
+  it('gives each instant its own day, asked in any order (answers are remembered until their midnight)', () => {
+    const answers = ['2026-01-15T20:00:00Z', '2026-01-16T07:59:59.999Z', '2026-01-16T08:00:00Z', '2026-01-15T09:00:00Z', '2026-01-15T07:00:00Z'].map(
+      (instant) => nextMidnight(PACIFIC, new Date(instant)).toISOString(),
+    );
+    expect(answers).toEqual(['2026-01-16T08:00:00.000Z', '2026-01-16T08:00:00.000Z', '2026-01-17T08:00:00.000Z', '2026-01-16T08:00:00.000Z', '2026-01-15T08:00:00.000Z']);
+  });
+
   it('uses the Pacific calendar day, not the UTC one', () => {
     // 03:00 UTC on the 16th is still the evening of the 15th in Los Angeles.
     expect(nextMidnight(PACIFIC, new Date('2026-01-16T03:00:00Z')).toISOString()).toBe('2026-01-16T08:00:00.000Z');
