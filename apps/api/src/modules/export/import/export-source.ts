@@ -99,7 +99,7 @@ async function topUpManifest(folder: WorkFolder, checkpoints: readonly ExportChe
   const counts = { archive: 0, api: 0 };
   const checkpoint = checkpoints.find((candidate) => candidate.collection === collection);
   if (checkpoint) {
-    for await (const item of spooledItems(folder.spool(collection, 'items', checkpoint.spoolAttempt))) {
+    for await (const item of spooledItems(folder.spool(collection, 'items', checkpoint.spoolAttempt).lines())) {
       if (item.data.source === 'api') counts.api++;
       else counts.archive++;
     }

@@ -92,15 +92,20 @@ export class Spool {
     await handle?.close();
   }
 
-  /** The records in order, read as a stream. */
-  async *records<T = JsonValue>(): AsyncGenerator<T> {
-    for await (const line of this.lines()) yield JSON.parse(line.toString('utf8')) as T;
+  /** The records in order, read as a stream (`from` and `to` as for lines()). */
+  async *records<T = JsonValue>(from = 0, to?: number): AsyncGenerator<T> {
+    for await (const line of this.lines(from, to)) yield JSON.parse(line.toString('utf8')) as T;
   }
 
-  /** The lines in order, without their newline and undecoded: a line can be copied without being read. */
-  async *lines(): AsyncGenerator<Buffer> {
+  /**
+   * The lines in order, without their newline and undecoded: a line can be copied without being read.
+   * `from` and `to` (byte offsets at line boundaries, such as two checkpointed lengths) read part of it.
+   */
+  async *lines(from = 0, to?: number): AsyncGenerator<Buffer> {
+    if (to !== undefined && to <= from) return;
     let rest: Buffer | undefined;
-    for await (const chunk of createReadStream(this.path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+    const range = { start: from, end: to === undefined ? undefined : to - 1 };
+    for await (const chunk of createReadStream(this.path, { highWaterMark: READ_CHUNK_BYTES, ...range }) as AsyncIterable<Buffer>) {
       const data = rest ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
       for (let end = data.indexOf(NEWLINE); end !== -1; end = data.indexOf(NEWLINE, start)) {

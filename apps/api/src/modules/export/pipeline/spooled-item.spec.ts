@@ -46,7 +46,7 @@ describe('items spool lines', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   async function jsonFileOf(spool: Spool): Promise<string> {
-    const source = { name: 'videos', count: ITEMS.length, items: () => spooledItems(spool), media: async function* () { yield* MEDIA; } };
+    const source = { name: 'videos', count: ITEMS.length, items: () => spooledItems(spool.lines()), media: async function* () { yield* MEDIA; } };
     for await (const file of collectionFiles('json', [source], { platform: 'youtube', exportedAt: '', errors: async function* () {} })) {
       return text(file.content());
     }
@@ -59,7 +59,7 @@ describe('items spool lines', () => {
     await spool.appendLines(ITEMS.slice(2).map(itemLine));
 
     const read: { id: string; data: JsonObject }[] = [];
-    for await (const item of spooledItems(spool)) read.push({ id: item.id, data: item.data });
+    for await (const item of spooledItems(spool.lines())) read.push({ id: item.id, data: item.data });
     expect(read.map((item) => item.id)).toEqual(ITEMS.map((item) => item.id));
     expect(read.map((item) => ({ id: item.id, ...item.data }))).toEqual(ITEMS.map((item) => ({ id: item.id, ...item.data })));
 

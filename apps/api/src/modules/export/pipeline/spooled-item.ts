@@ -1,5 +1,4 @@
 import type { ExportItem, JsonObject } from '@app/platform-adapters';
-import type { Spool } from './spool';
 
 /** An item as writers read it back from a collection's items spool. */
 export interface SpooledItem {
@@ -24,9 +23,9 @@ export function itemLine(item: ExportItem): string {
   return `\t${JSON.stringify(item.id)}\t${JSON.stringify({ id: item.id, ...item.data })}`;
 }
 
-/** The items of a spool, in order; a record kept as text is parsed only if a writer asks for its fields. */
-export async function* spooledItems(spool: Spool): AsyncGenerator<SpooledItem> {
-  for await (const line of spool.lines()) {
+/** The items of a spool's lines, in order; a record kept as text is parsed only if a writer asks for its fields. */
+export async function* spooledItems(lines: AsyncIterable<Buffer>): AsyncGenerator<SpooledItem> {
+  for await (const line of lines) {
     if (line[0] !== TAB) {
       yield JSON.parse(line.toString('utf8')) as SpooledItem;
       continue;

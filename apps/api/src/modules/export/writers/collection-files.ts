@@ -38,20 +38,35 @@ export async function* collectionFiles(
   }
   for (const collection of collections) {
     yield format === 'json'
-      ? { name: `${collection.name}.json`, content: () => jsonArray(collection) }
+      ? jsonFile(collection.name, () => withMediaFiles(collection))
       : { name: `${collection.name}.csv`, content: () => csvTable(collection) };
   }
 }
 
-/** A UTF-8 JSON array, written item by item; `mediaFiles` names each item's files in the archive. */
-async function* jsonArray(collection: CollectionSource): AsyncGenerator<string | Buffer> {
+/** An item, and the archive paths of its downloaded media files. */
+export interface ItemWithFiles {
+  item: SpooledItem;
+  files: string[];
+}
+
+/** A collection's JSON file, which needs nothing of it before its first item (not even its count). */
+export function jsonFile(collection: string, entries: () => AsyncIterable<ItemWithFiles>): ArchiveFile {
+  return { name: `${collection}.json`, content: () => jsonArray(entries()) };
+}
+
+/** The items with their files: media records follow item order, so one walk pairs them. */
+export async function* withMediaFiles(collection: Pick<CollectionSource, 'items' | 'media'>): AsyncGenerator<ItemWithFiles> {
   const media = mediaWalker(collection.media);
+  for await (const item of collection.items()) yield { item, files: await media.namesFor(item.id) };
+}
+
+/** A UTF-8 JSON array, written item by item; `mediaFiles` names each item's files in the archive. */
+async function* jsonArray(entries: AsyncIterable<ItemWithFiles>): AsyncGenerator<string | Buffer> {
   let first = true;
   yield '[';
-  for await (const item of collection.items()) {
+  for await (const { item, files } of entries) {
     yield first ? '\n' : ',\n';
     first = false;
-    const files = await media.namesFor(item.id);
     if (item.json && files.length === 0) {
       yield item.json;
     } else if (item.json) {
