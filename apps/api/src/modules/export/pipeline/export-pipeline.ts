@@ -5,6 +5,7 @@ import { makePrivateDir } from '../../../common/private-files';
 import { isStorageFull } from '../../../common/storage-full';
 import { ExportCheckpoint } from '../export-job.entity';
 import { safeId, safeSegment } from '../writers/entry-names';
+import type { CheckpointFeed } from './checkpoint-feed';
 import type { CheckpointStore, ProgressFields } from './checkpoint-store';
 import type { ExportErrorRecord, MediaFetcher, MediaRecord } from './media-fetcher';
 import { itemLine } from './spooled-item';
@@ -35,6 +36,8 @@ export interface PipelineDeps {
   onProgress: (progress: ProgressFields) => void;
   /** A stop asked for (shutdown): thrown between pages, once every page already fetched is checkpointed. */
   stopRequest: () => Error | undefined;
+  /** Where the run's checkpoints are told as they are saved, for an archive written meanwhile. */
+  feed?: CheckpointFeed;
 }
 
 const MEDIA_CONCURRENCY = 4;
@@ -69,15 +72,21 @@ export class ExportPipeline {
   }
 
   async run(): Promise<ExportCheckpoint[]> {
-    await this.deps.folder.create();
-    const saved = await this.deps.checkpoints.loadCheckpoints(this.job.exportId);
-    for (const checkpoint of saved) this.checkpoints.set(checkpoint.collection, checkpoint);
-    await this.deps.folder.prune(saved);
-    for (const plan of this.plans) {
-      const checkpoint = this.checkpointOf(plan.collection);
-      if (!checkpoint.done) await this.collect(plan, checkpoint);
+    try {
+      await this.deps.folder.create();
+      const saved = await this.deps.checkpoints.loadCheckpoints(this.job.exportId);
+      for (const checkpoint of saved) this.checkpoints.set(checkpoint.collection, checkpoint);
+      await this.deps.folder.prune(saved);
+      for (const checkpoint of saved) if (checkpoint.done) this.deps.feed?.publish(checkpoint);
+      for (const plan of this.plans) {
+        const checkpoint = this.checkpointOf(plan.collection);
+        if (!checkpoint.done) await this.collect(plan, checkpoint);
+      }
+      return this.plans.map((plan) => this.checkpointOf(plan.collection));
+    } catch (error) {
+      this.deps.feed?.fail(error instanceof Error ? error : new Error(String(error)));
+      throw error;
     }
-    return this.plans.map((plan) => this.checkpointOf(plan.collection));
   }
 
   private async collect(plan: CollectionPlan, checkpoint: ExportCheckpoint): Promise<void> {
@@ -87,6 +96,8 @@ export class ExportPipeline {
     const media = await folder.adopt(plan.collection, 'media', checkpoint.spoolAttempt, attempt, checkpoint.mediaBytes);
     const errors = await folder.adopt(plan.collection, 'errors', checkpoint.spoolAttempt, attempt, checkpoint.errorsBytes);
     checkpoint.spoolAttempt = attempt;
+    // Its spools are this run's now: what they hold up to the checkpoint can be read.
+    this.deps.feed?.publish(checkpoint);
 
     if (this.remainingRecords() === 0) {
       await this.save({ ...checkpoint, done: true });
@@ -142,6 +153,7 @@ export class ExportPipeline {
     this.checkpoints.set(checkpoint.collection, checkpoint);
     const progress = this.progress();
     await this.deps.checkpoints.saveCheckpoint(this.job.exportId, this.job.attempt, checkpoint, progress);
+    this.deps.feed?.publish(checkpoint);
     this.deps.onProgress(progress);
   }
 

@@ -20,17 +20,18 @@ import { ShutdownState } from '../../../common/shutdown-state';
 import { isStorageFull } from '../../../common/storage-full';
 import { DEPENDENCY_RETRY_AFTER_SECONDS, isUnreachableDependency } from '../../../common/unreachable-dependency';
 import { ConnectedPlatform, PlatformAccess } from '../../platforms';
-import type { ExportJob } from '../export-job.entity';
+import type { ExportCheckpoint, ExportJob } from '../export-job.entity';
 import { ExportJobRepository, StaleAttemptError } from '../export-job.repository';
 import { ExportStorage } from '../export-storage';
 import { downloadPath } from '../export-views.mapper';
 import { ExportEventBus } from '../events/export-event-bus';
 import { ExportSource, ExportSources, isArchiveImport } from '../import/export-source';
 import { ProgressThrottle } from '../events/progress-throttle';
+import { CheckpointFeed } from '../pipeline/checkpoint-feed';
 import { ExportPipeline } from '../pipeline/export-pipeline';
 import { plannedCollections } from '../pipeline/planned-collections';
 import { shortfallWarnings } from '../pipeline/shortfall';
-import { buildArchive } from '../writers/archive-builder';
+import { abandonArchive, type ArchiveRequest, buildArchive, startJsonArchive } from '../writers/archive-builder';
 import { EXPORT_QUEUE, ExportJobData, ExportQueue } from './export-queue';
 import { ExportStopped, RunningExports } from './running-exports';
 
@@ -195,6 +196,7 @@ export class ExportProcessor
     const account = row.account ?? (await this.describeAccount(row, source.adapter, context));
     const folder = this.storage.workFolder(row.id);
     const plans = plannedCollections(source.adapter, row.options);
+    const feed = new CheckpointFeed();
     const pipeline = new ExportPipeline(
       {
         exportId: row.id,
@@ -213,6 +215,7 @@ export class ExportProcessor
         folder,
         media: source.media,
         stopRequest: () => this.running.stopRequest(row.id),
+        feed,
         onProgress: (fields) => {
           if (waiting) this.resumed(row, waiting);
           waiting = null;
@@ -220,34 +223,20 @@ export class ExportProcessor
         },
       },
     );
-    const collectStarted = performance.now();
-    const collected = await pipeline.run();
-    const buildStarted = performance.now();
-
     const target = await this.storage.archivePath(row.id, row.attempt);
-    const shortfall = await shortfallWarnings(folder, collected, row.options.maxRecords);
-    const archive = await buildArchive(
-      {
-        target,
-        format: row.format,
-        folder,
-        checkpoints: collected,
-        warnings: [...row.warnings, ...shortfall],
-        views: source.adapter.views,
-        manifest: {
-          exportId: row.id,
-          platform: row.platform,
-          account,
-          options: row.options,
-          createdAt: row.createdAt.toISOString(),
-          completedAt: new Date().toISOString(),
-          generator: `Star Export ${this.config.version}`,
-          ...source.manifest,
-          ...(await source.completedManifest?.(folder, collected)),
-        },
-      },
-      signal,
-    );
+    const head = row.format === 'json' ? startJsonArchive(target, plans.map((plan) => plan.collection), feed, folder) : undefined;
+    const collectStarted = performance.now();
+    let collected: ExportCheckpoint[];
+    let request: ArchiveRequest;
+    try {
+      collected = await pipeline.run();
+      request = await this.archiveRequest(row, source, account, collected, target);
+    } catch (error) {
+      await abandonArchive(head);
+      throw error;
+    }
+    const buildStarted = performance.now();
+    const archive = await buildArchive(request, signal, head);
     // Where an export's time goes, for whoever tunes a deployment: collecting pages, then the archive.
     this.logger.debug(
       `Export ${row.id}: ${collected.reduce((sum, checkpoint) => sum + checkpoint.itemCount, 0)} item(s) collected in ` +
@@ -268,6 +257,37 @@ export class ExportProcessor
     }
     await this.storage.removeScratch(row.id);
     return archive.warnings;
+  }
+
+  /** What the archive is built from once every collection is collected. */
+  private async archiveRequest(
+    row: ExportJob,
+    source: ExportSource,
+    account: { id: string; name: string },
+    collected: ExportCheckpoint[],
+    target: string,
+  ): Promise<ArchiveRequest> {
+    const folder = this.storage.workFolder(row.id);
+    const shortfall = await shortfallWarnings(folder, collected, row.options.maxRecords);
+    return {
+      target,
+      format: row.format,
+      folder,
+      checkpoints: collected,
+      warnings: [...row.warnings, ...shortfall],
+      views: source.adapter.views,
+      manifest: {
+        exportId: row.id,
+        platform: row.platform,
+        account,
+        options: row.options,
+        createdAt: row.createdAt.toISOString(),
+        completedAt: new Date().toISOString(),
+        generator: `Star Export ${this.config.version}`,
+        ...source.manifest,
+        ...(await source.completedManifest?.(folder, collected)),
+      },
+    };
   }
 
   private async describeAccount(row: ExportJob, adapter: PlatformAdapter, context: PlatformCallContext): Promise<{ id: string; name: string }> {

@@ -2,9 +2,10 @@ import type { ExportFormat } from '@app/contracts';
 import type { CollectionViews, JsonObject } from '@app/platform-adapters';
 import type { ExportCheckpoint } from '../export-job.entity';
 import type { ExportErrorRecord, MediaRecord } from '../pipeline/media-fetcher';
+import type { CheckpointFeed } from '../pipeline/checkpoint-feed';
 import { spooledItems } from '../pipeline/spooled-item';
 import type { WorkFolder } from '../pipeline/work-folder';
-import { CollectionSource, collectionFiles } from './collection-files';
+import { CollectionSource, collectionFiles, ItemWithFiles, jsonFile, withMediaFiles } from './collection-files';
 import { ErrorSummary } from './error-summary';
 import { withRoomyHeap } from './roomy-heap';
 import { ZipWriter } from './zip-writer';
@@ -29,41 +30,86 @@ export interface BuiltArchive {
   warnings: string[];
 }
 
-/**
- * Renders the spools into the ZIP: the format's files, the media, `errors.json`, and last
- * `manifest.json` with counts and the sha256 of every other file.
- */
-export async function buildArchive(request: ArchiveRequest, signal: AbortSignal): Promise<BuiltArchive> {
-  return withRoomyHeap(() => build(request, signal));
+/** A ZIP whose collection files are being written while the pipeline still collects. */
+export interface ArchiveHead {
+  zip: ZipWriter;
+  written: Promise<void>;
 }
 
-async function build(request: ArchiveRequest, signal: AbortSignal): Promise<BuiltArchive> {
+/**
+ * Starts a JSON archive beside the collection: each collection's file takes the items of every page
+ * once its checkpoint is saved, so when collecting ends only the media, `errors.json` and the manifest
+ * are left to write. The deflating runs while the pipeline waits for the platform, where it used to
+ * be a second pass over everything collected. (A CSV needs every column before its first row, and the
+ * HTML viewer every count before its first page: those are written once collecting ends.)
+ */
+export function startJsonArchive(target: string, collections: string[], feed: CheckpointFeed, folder: WorkFolder): ArchiveHead {
+  const zip = new ZipWriter(target);
+  const written = (async () => {
+    for (const collection of collections) {
+      const file = jsonFile(collection, () => checkpointedItems(feed, folder, collection));
+      await zip.addText(file.name, file.content());
+    }
+  })();
+  // Awaited by buildArchive or abandonArchive; a failed run fails it first.
+  written.catch(() => undefined);
+  return { zip, written };
+}
+
+/** A collection's items as checkpoints make them durable, each step's items with that step's media. */
+async function* checkpointedItems(feed: CheckpointFeed, folder: WorkFolder, collection: string): AsyncGenerator<ItemWithFiles> {
+  for await (const { from, to } of feed.steps(collection)) {
+    const spool = (kind: 'items' | 'media') => folder.spool(collection, kind, to.spoolAttempt);
+    const step = { items: () => spooledItems(spool('items').lines(from.itemsBytes, to.itemsBytes)), media: () => spool('media').records<MediaRecord>(from.mediaBytes, to.mediaBytes) };
+    yield* withMediaFiles(step);
+  }
+}
+
+/** Removes an archive started for a run that did not get as far as building it. */
+export async function abandonArchive(head: ArchiveHead | undefined): Promise<void> {
+  if (!head) return;
+  await head.written.catch(() => undefined);
+  await head.zip.abort();
+}
+
+/**
+ * Renders the spools into the ZIP: the format's files (unless `head` has written them), the media,
+ * `errors.json`, and last `manifest.json` with counts and the sha256 of every other file.
+ */
+export async function buildArchive(request: ArchiveRequest, signal: AbortSignal, head?: ArchiveHead): Promise<BuiltArchive> {
+  return withRoomyHeap(() => build(request, signal, head));
+}
+
+async function build(request: ArchiveRequest, signal: AbortSignal, head: ArchiveHead | undefined): Promise<BuiltArchive> {
   const { folder, checkpoints } = request;
   const spool = (checkpoint: ExportCheckpoint, kind: 'items' | 'media' | 'errors') =>
     folder.spool(checkpoint.collection, kind, checkpoint.spoolAttempt);
 
-  const sources: CollectionSource[] = checkpoints.map((checkpoint) => ({
-    name: checkpoint.collection,
-    count: checkpoint.itemCount,
-    items: () => spooledItems(spool(checkpoint, 'items')),
-    media: () => spool(checkpoint, 'media').records<MediaRecord>(),
-  }));
-
-  const zip = new ZipWriter(request.target);
+  const zip = head?.zip ?? new ZipWriter(request.target);
   try {
     const errorRecords = async function* (): AsyncGenerator<ExportErrorRecord> {
       for (const checkpoint of checkpoints) yield* spool(checkpoint, 'errors').records<ExportErrorRecord>();
     };
-    const viewer = {
-      platform: request.manifest.platform,
-      accountName: request.manifest.account?.name,
-      exportedAt: request.manifest.completedAt,
-      views: request.views,
-      errors: errorRecords,
-    };
-    for await (const file of collectionFiles(request.format, sources, viewer)) {
-      signal.throwIfAborted();
-      await zip.addText(file.name, file.content());
+    if (head) {
+      await head.written;
+    } else {
+      const sources: CollectionSource[] = checkpoints.map((checkpoint) => ({
+        name: checkpoint.collection,
+        count: checkpoint.itemCount,
+        items: () => spooledItems(spool(checkpoint, 'items').lines()),
+        media: () => spool(checkpoint, 'media').records<MediaRecord>(),
+      }));
+      const viewer = {
+        platform: request.manifest.platform,
+        accountName: request.manifest.account?.name,
+        exportedAt: request.manifest.completedAt,
+        views: request.views,
+        errors: errorRecords,
+      };
+      for await (const file of collectionFiles(request.format, sources, viewer)) {
+        signal.throwIfAborted();
+        await zip.addText(file.name, file.content());
+      }
     }
     for (const checkpoint of checkpoints) {
       for await (const record of spool(checkpoint, 'media').records<MediaRecord>()) {
@@ -85,6 +131,7 @@ async function build(request: ArchiveRequest, signal: AbortSignal): Promise<Buil
     await zip.addText('manifest.json', single(`${JSON.stringify(manifest, null, 2)}\n`));
     return { bytes: await zip.finish(), warnings };
   } catch (error) {
+    await head?.written.catch(() => undefined);
     await zip.abort();
     throw error;
   }
