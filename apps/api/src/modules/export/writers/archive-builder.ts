@@ -60,8 +60,10 @@ export function startJsonArchive(target: string, collections: string[], feed: Ch
 async function* checkpointedItems(feed: CheckpointFeed, folder: WorkFolder, collection: string): AsyncGenerator<ItemWithFiles> {
   for await (const { from, to } of feed.steps(collection)) {
     const spool = (kind: 'items' | 'media') => folder.spool(collection, kind, to.spoolAttempt);
-    const step = { items: () => spooledItems(spool('items').lines(from.itemsBytes, to.itemsBytes)), media: () => spool('media').records<MediaRecord>(from.mediaBytes, to.mediaBytes) };
-    yield* withMediaFiles(step);
+    yield* withMediaFiles({
+      items: () => spooledItems(spool('items').lines(from.itemsBytes, to.itemsBytes)),
+      media: () => spool('media').records<MediaRecord>(from.mediaBytes, to.mediaBytes),
+    });
   }
 }
 
