@@ -1,7 +1,7 @@
 import type { ExportCheckpoint } from '../export-job.entity';
 
-/** How far a collection's spools went at a checkpoint. */
-export type SpoolLengths = Pick<ExportCheckpoint, 'itemsBytes' | 'mediaBytes' | 'errorsBytes'>;
+/** How far a collection's items and media spools went at a checkpoint (what an archive reads as it goes). */
+export type SpoolLengths = Pick<ExportCheckpoint, 'itemsBytes' | 'mediaBytes'>;
 
 /** One step of a collection: its spools hold new lines from `from` to `to`'s lengths. */
 export interface CollectionStep {
@@ -34,7 +34,7 @@ export class CheckpointFeed {
 
   /** The collection's steps, in order, the last one done. */
   async *steps(collection: string): AsyncGenerator<CollectionStep> {
-    let from: SpoolLengths = { itemsBytes: 0, mediaBytes: 0, errorsBytes: 0 };
+    let from: SpoolLengths = { itemsBytes: 0, mediaBytes: 0 };
     for (;;) {
       const to = await this.past(collection, from);
       yield { from, to };
@@ -43,12 +43,12 @@ export class CheckpointFeed {
     }
   }
 
-  /** The collection's latest checkpoint, once it is done or its spools have gone past `from`. */
+  /** The collection's latest checkpoint, once it is done or its items or media have gone past `from`. */
   private async past(collection: string, from: SpoolLengths): Promise<ExportCheckpoint> {
     for (;;) {
       if (this.failure) throw this.failure;
       const checkpoint = this.latest.get(collection);
-      const moved = checkpoint && (checkpoint.itemsBytes > from.itemsBytes || checkpoint.mediaBytes > from.mediaBytes || checkpoint.errorsBytes > from.errorsBytes);
+      const moved = checkpoint && (checkpoint.itemsBytes > from.itemsBytes || checkpoint.mediaBytes > from.mediaBytes);
       if (checkpoint && (checkpoint.done || moved)) return checkpoint;
       await this.changed;
     }

@@ -30,6 +30,7 @@ import { ProgressThrottle } from '../events/progress-throttle';
 import { CheckpointFeed } from '../pipeline/checkpoint-feed';
 import { ExportPipeline } from '../pipeline/export-pipeline';
 import { plannedCollections } from '../pipeline/planned-collections';
+import type { WorkFolder } from '../pipeline/work-folder';
 import { shortfallWarnings } from '../pipeline/shortfall';
 import { abandonArchive, type ArchiveRequest, buildArchive, startJsonArchive } from '../writers/archive-builder';
 import { EXPORT_QUEUE, ExportJobData, ExportQueue } from './export-queue';
@@ -230,7 +231,7 @@ export class ExportProcessor
     let request: ArchiveRequest;
     try {
       collected = await pipeline.run();
-      request = await this.archiveRequest(row, source, account, collected, target);
+      request = await this.archiveRequest(row, source, account, folder, collected, target);
     } catch (error) {
       await abandonArchive(head);
       throw error;
@@ -264,10 +265,10 @@ export class ExportProcessor
     row: ExportJob,
     source: ExportSource,
     account: { id: string; name: string },
+    folder: WorkFolder,
     collected: ExportCheckpoint[],
     target: string,
   ): Promise<ArchiveRequest> {
-    const folder = this.storage.workFolder(row.id);
     const shortfall = await shortfallWarnings(folder, collected, row.options.maxRecords);
     return {
       target,
