@@ -57,7 +57,7 @@ export function startJsonArchive(target: string, collections: string[], feed: Ch
 }
 
 /** A collection's items as checkpoints make them durable, each step's items with that step's media. */
-async function* checkpointedItems(feed: CheckpointFeed, folder: WorkFolder, collection: string): AsyncGenerator<ItemWithFiles> {
+export async function* checkpointedItems(feed: CheckpointFeed, folder: WorkFolder, collection: string): AsyncGenerator<ItemWithFiles> {
   for await (const { from, to } of feed.steps(collection)) {
     const spool = (kind: 'items' | 'media') => folder.spool(collection, kind, to.spoolAttempt);
     yield* withMediaFiles({

@@ -9,7 +9,7 @@ import { CheckpointFeed } from '../pipeline/checkpoint-feed';
 import { Spool } from '../pipeline/spool';
 import { itemLine } from '../pipeline/spooled-item';
 import type { WorkFolder } from '../pipeline/work-folder';
-import { abandonArchive, type ArchiveRequest, buildArchive, startJsonArchive } from './archive-builder';
+import { abandonArchive, type ArchiveRequest, buildArchive, checkpointedItems, startJsonArchive } from './archive-builder';
 
 const page = (from: number, count: number): ExportItem[] =>
   Array.from({ length: count }, (_, i) => ({ id: `v${from + i}`, data: { title: `Video ${from + i} été 🎉`, raw: { id: `v${from + i}` } } }));
@@ -96,6 +96,23 @@ describe('a JSON archive written while pages are collected', () => {
     const manifestOf = (out: string) => JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { files: unknown[]; counts: unknown };
     expect(manifestOf(early)).toEqual(manifestOf(unzipped(late)));
     expect(manifestOf(early).counts).toEqual({ videos: 6, likes: 0 });
+  });
+
+  it('takes a page as soon as its checkpoint is saved, before the collection ends, with or without media', async () => {
+    const photo = join(dir, 'v3.jpg');
+    writeFileSync(photo, 'jpeg bytes');
+    const items = checkpointedItems(feed, folder, 'videos');
+    await savePage('videos', page(0, 2), false);
+    const taken = [await items.next(), await items.next()].map((next) => (next.done ? undefined : next.value.item.id));
+    expect(taken).toEqual(['v0', 'v1']);
+    await savePage('videos', page(2, 2), false, [{ itemId: 'v3', name: 'media/videos/v3-0.jpg', file: photo }]);
+    const withMedia = [await items.next(), await items.next()].map((next) => (next.done ? undefined : next.value));
+    expect(withMedia.map((entry) => [entry?.item.id, entry?.files])).toEqual([
+      ['v2', []],
+      ['v3', ['media/videos/v3-0.jpg']],
+    ]);
+    await savePage('videos', [], true);
+    expect((await items.next()).done).toBe(true);
   });
 
   it('is removed, with no partial file left, when the run fails before its end', async () => {
