@@ -28,10 +28,7 @@ interface Plan {
   run: 'full' | 'quick';
   warmupItems: number;
   throughput: ThroughputCell[];
-  /** big: a fixed size, or 'fit' to pick the largest that fits the time budget (at most 1,000,000). */
-  memory: { small: number; big: number | 'fit'; minBig: number };
-  /** Of this mode's part of the run: what figure 2's 'fit' sizes its big export by. */
-  budgetSeconds: number;
+  memory: { small: number; big: number };
   api: { connections: number; seconds: number; warmupSeconds: number; reps: number; initialUsers: number };
   kill: { items: number } | null;
   download: { bytes: number; reps: number; warmup: boolean };
@@ -87,9 +84,9 @@ const numberList = (value: string | undefined): number[] | undefined =>
   value === undefined ? undefined : value.split(',').map((n) => Number.parseInt(n.replace(/_/g, ''), 10));
 
 /**
- * The sizes of one mode's part of the run. A full run's server mode makes fewer repetitions and has a
- * shorter budget for figure 2's big export than embedded mode, so that both fit in about 30 minutes;
- * `--reps` and the other size options apply to both modes as given.
+ * The sizes of one mode's part of the run. A full run's server mode makes fewer repetitions than
+ * embedded mode; figure 2's big export is 1,000,000 items in both. `--reps` and the other size
+ * options apply to both modes as given.
  */
 function makePlan(args: Args, runtime: RuntimeMode): Plan {
   const o = args.overrides;
@@ -104,8 +101,7 @@ function makePlan(args: Args, runtime: RuntimeMode): Plan {
         ...(numberList(o.get('items')) ?? [2_000]).flatMap((items) => formats.map((format) => ({ items, latencyMs: 0, format, reps }))),
         { items: num('latency-items') ?? 300, latencyMs: 100, format: 'json' as const, reps },
       ],
-      memory: { small: num('memory-small') ?? 1_000, big: num('memory-items') ?? 10_000, minBig: 10_000 },
-      budgetSeconds: 120,
+      memory: { small: num('memory-small') ?? 1_000, big: num('memory-items') ?? 10_000 },
       api: { connections: 10, seconds: 2, warmupSeconds: 1, reps, initialUsers: 40 },
       kill: o.has('kill-items') ? { items: num('kill-items') ?? 2_000 } : null,
       download: { bytes: 2 ** 30, reps: num('reps') ?? 1, warmup: false },
@@ -123,8 +119,7 @@ function makePlan(args: Args, runtime: RuntimeMode): Plan {
       ...sizes.flatMap((items) => formats.map((format) => ({ items, latencyMs: 0, format, reps: items >= 100_000 ? (num('big-reps') ?? 1) : reps }))),
       ...formats.map((format) => ({ items: num('latency-items') ?? 2_000, latencyMs: 100, format, reps })),
     ],
-    memory: { small: num('memory-small') ?? 10_000, big: num('memory-items') ?? 'fit', minBig: 100_000 },
-    budgetSeconds: server ? 600 : 900,
+    memory: { small: num('memory-small') ?? 10_000, big: num('memory-items') ?? 1_000_000 },
     api: { connections: 10, seconds: 10, warmupSeconds: 3, reps, initialUsers: 100 },
     kill: { items: num('kill-items') ?? 10_000 },
     download: { bytes: 2 ** 30, reps, warmup: true },
@@ -182,28 +177,6 @@ interface Results {
   errors: Record<string, string>;
   notes: string[];
   table: Row[];
-}
-
-/**
- * The big size of figure 2. With 'fit': the largest multiple of 50,000 (at most 1,000,000) that the
- * service's measured throughput can export in what is left of the time budget, after a boot and the
- * small export twice (warm-up and measured); never below `minBig`, even when that overruns the budget.
- */
-function memorySize(plan: Plan, cells: ThroughputCellResult[], bootSeconds: number, elapsedSeconds: number): { items: number; why: string } {
-  if (plan.memory.big !== 'fit') return { items: plan.memory.big, why: 'size given' };
-  const measured = cells.filter((cell) => cell.latencyMs === 0 && cell.format === 'json');
-  const largest = Math.max(0, ...measured.map((cell) => cell.items));
-  const rate = median(measured.filter((cell) => cell.items === largest).flatMap((cell) => cell.service.map((run) => run.itemsPerSecond)));
-  if (!Number.isFinite(rate)) return { items: plan.memory.minBig, why: 'no throughput measured to size it by' };
-  const margin = 30;
-  const left = plan.budgetSeconds - elapsedSeconds - margin - bootSeconds - (2 * plan.memory.small) / rate - 5;
-  const fits = Math.floor((left * rate) / 50_000) * 50_000;
-  const items = Math.min(1_000_000, Math.max(plan.memory.minBig, fits));
-  const why =
-    items === 1_000_000
-      ? 'fits the time budget'
-      : `1,000,000 would take about ${int(1_000_000 / rate)} s at the measured ${int(rate)} items/s; ${int(Math.max(0, left))} s were left of the ${plan.budgetSeconds} s budget`;
-  return { items, why };
 }
 
 function throughputSummary(cells: ThroughputCellResult[]) {
@@ -439,7 +412,6 @@ type Attempt = <T>(name: string, work: () => Promise<T>) => Promise<T | undefine
 
 /** One runtime mode's part of the run: every chosen figure, through the services it boots in that mode. */
 async function runMode(ctx: BenchContext, args: Args, plan: Plan): Promise<{ figures: ModeFigures; errors: Record<string, string>; notes: string[] }> {
-  const started = Date.now();
   const figures: ModeFigures = {};
   const errors: Record<string, string> = {};
   const notes: string[] = [];
@@ -457,15 +429,12 @@ async function runMode(ctx: BenchContext, args: Args, plan: Plan): Promise<{ fig
 
   let cells: ThroughputCellResult[] = [];
   let main: RunningService | undefined;
-  let bootSeconds = 15;
-  let memoryNote: string | undefined;
   try {
     if (args.only.has('throughput') || args.only.has('api') || args.only.has('download')) {
       main = await attempt('Service start-up', () => bootService(ctx, 'main'));
     }
     if (main) {
       const running = main;
-      bootSeconds = running.bootMs / 1000;
       if (args.only.has('throughput')) {
         cells = (await attempt('Figure 1: export throughput (with figures 4 and 5)', () => throughputFigure(ctx, running, plan.throughput, plan.warmupItems, plan.warmupFormats))) ?? [];
       }
@@ -493,10 +462,7 @@ async function runMode(ctx: BenchContext, args: Args, plan: Plan): Promise<{ fig
       }
     }
     if (args.only.has('memory')) {
-      const big = memorySize(plan, cells, bootSeconds, (Date.now() - started) / 1000);
-      ctx.log(`Figure 2 sizes (${ctx.runtime.mode} mode): ${big.items} items (${big.why})`);
-      if (plan.memory.big === 'fit') memoryNote = big.why;
-      figures.memory = await attempt('Figure 2: memory', () => memoryFigure(ctx, plan.memory.small, big.items));
+      figures.memory = await attempt('Figure 2: memory', () => memoryFigure(ctx, plan.memory.small, plan.memory.big));
     }
     if (args.only.has('import')) {
       figures.importMemory = await attempt('Figure 7: memory of an archive import', () => importMemoryFigure(ctx, plan.import));
@@ -514,14 +480,11 @@ async function runMode(ctx: BenchContext, args: Args, plan: Plan): Promise<{ fig
     figures.quota = { ...(figures.quota ?? { killSkipped: '--only left it out' }), faultFree };
   }
   const label = `${ctx.runtime.mode[0].toUpperCase()}${ctx.runtime.mode.slice(1)} mode`;
-  if (memoryNote) notes.push(`${label}, figure 2 big size: ${memoryNote}.`);
   if (figures.memory?.big.quotaCredited) {
     notes.push(
       `${label}, figure 2: the service allows 10,000 YouTube units per user per day; the ${count(figures.memory.big.items)}-item export needs ${count(minimumUnits(figures.memory.big.items))}, so the bench credited that user's quota ledger first.`,
     );
   }
-  const seconds = (Date.now() - started) / 1000;
-  if (seconds > plan.budgetSeconds) ctx.log(`note: ${ctx.runtime.mode} mode took ${Math.round(seconds)} s, over its ${plan.budgetSeconds} s budget`);
   return { figures, errors, notes };
 }
 
