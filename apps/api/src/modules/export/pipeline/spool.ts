@@ -106,13 +106,23 @@ export class Spool {
     let rest: Buffer | undefined;
     const range = { start: from, end: to === undefined ? undefined : to - 1 };
     for await (const chunk of createReadStream(this.path, { highWaterMark: READ_CHUNK_BYTES, ...range }) as AsyncIterable<Buffer>) {
-      const data = rest ? Buffer.concat([rest, chunk]) : chunk;
       let start = 0;
-      for (let end = data.indexOf(NEWLINE); end !== -1; end = data.indexOf(NEWLINE, start)) {
-        if (end > start) yield data.subarray(start, end);
+      if (rest) {
+        // Only the line that spans the two chunks is copied, not the whole chunk after it.
+        const end = chunk.indexOf(NEWLINE);
+        if (end === -1) {
+          rest = Buffer.concat([rest, chunk]);
+          continue;
+        }
+        const line = Buffer.concat([rest, chunk.subarray(0, end)]);
+        if (line.length > 0) yield line;
         start = end + 1;
       }
-      rest = start < data.length ? data.subarray(start) : undefined;
+      for (let end = chunk.indexOf(NEWLINE, start); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+        if (end > start) yield chunk.subarray(start, end);
+        start = end + 1;
+      }
+      rest = start < chunk.length ? chunk.subarray(start) : undefined;
     }
     if (rest && rest.length > 0) yield rest;
   }

@@ -77,7 +77,8 @@ describe('items spool lines', () => {
 
   it('splits lines across read chunks and keeps a last line without its newline', async () => {
     const path = join(dir, 'long.ndjson');
-    const records = Array.from({ length: 40 }, (_, n) => ({ n, fill: 'x'.repeat(n * 1_777) }));
+    // Lines across chunk boundaries, and one that spans several whole chunks.
+    const records = Array.from({ length: 40 }, (_, n) => ({ n, fill: 'x'.repeat(n === 20 ? 700_000 : n * 1_777) }));
     writeFileSync(path, records.map((record) => JSON.stringify(record)).join('\n'));
     const read: unknown[] = [];
     for await (const record of new Spool(path).records()) read.push(record);
