@@ -5,7 +5,7 @@ import type { ExportItem, JsonObject } from '@app/platform-adapters';
 import { collectionFiles } from '../writers/collection-files';
 import type { MediaRecord } from './media-fetcher';
 import { Spool } from './spool';
-import { itemLine, spooledItems } from './spooled-item';
+import { itemLine, type SpooledItem, spooledItems } from './spooled-item';
 
 const ITEMS: ExportItem[] = [
   { id: '1', data: { title: 'plain', raw: { kind: 'youtube#video', id: '1' } } },
@@ -16,6 +16,10 @@ const ITEMS: ExportItem[] = [
   { id: '4', data: {} },
   // A record with its own mediaFiles: the archive's must replace it.
   { id: '5', data: { mediaFiles: ['theirs.jpg'], title: 'clash' } },
+  // `raw` not last: the line has no length of the part before it.
+  { id: '6', data: { raw: { a: 1 }, title: 'raw first' } },
+  // Multi-byte characters before `raw`: its start is counted in bytes.
+  { id: '7', data: { id: 'own7', title: 'été 🎉 "q"\t', raw: { text: 'é', title: 'été' } } },
 ];
 
 const MEDIA: MediaRecord[] = [
@@ -67,6 +71,31 @@ describe('items spool lines', () => {
     expect(JSON.parse(json)).toEqual(expectedJson());
     // Written as before: one record per line, the id first.
     expect(json.split('\n')[1]).toBe(`${JSON.stringify({ id: '1', title: 'plain', raw: { kind: 'youtube#video', id: '1' }, mediaFiles: ['media/1.jpg'] })},`);
+  });
+
+  it('gives tables the record without raw from the part of the line before it, as the whole record would', async () => {
+    const spool = new Spool(join(dir, 'videos.items.a1.ndjson'));
+    await spool.appendLines(ITEMS.map(itemLine));
+    const read = new Map<string, SpooledItem>();
+    for await (const item of spooledItems(spool.lines())) read.set(item.id, item);
+    expect(read.get('1')?.display).toEqual({ id: '1', title: 'plain' });
+    expect(read.get('7')?.display).toEqual({ id: 'own7', title: 'été 🎉 "q"\t' });
+    expect(read.get('6')?.display).toBeUndefined();
+
+    const csvOf = async (items: () => AsyncIterable<SpooledItem>): Promise<string> => {
+      const source = { name: 'videos', count: ITEMS.length, items, media: async function* () { yield* MEDIA; } };
+      for await (const file of collectionFiles('csv', [source], { platform: 'youtube', exportedAt: '', errors: async function* () {} })) {
+        return text(file.content());
+      }
+      throw new Error('no CSV file');
+    };
+    const inMemory = async function* (): AsyncGenerator<SpooledItem> {
+      for (const item of ITEMS) yield { id: item.id, data: item.data };
+    };
+    const table = await csvOf(() => spooledItems(spool.lines()));
+    expect(table).toBe(await csvOf(inMemory));
+    expect(table).toContain('own7,"été 🎉 ""q""');
+    expect(table).not.toContain('youtube#video');
   });
 
   it('still reads a spool written as {"id","data"} objects, as an export parked across an upgrade has it', async () => {

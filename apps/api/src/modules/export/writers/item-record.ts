@@ -9,6 +9,7 @@ export const recordOf = (item: SpooledItem): JsonObject => ({ id: item.id, ...it
  * stays in JSON only (as columns it would double the table with fields the record already names).
  */
 export function displayRecord(item: SpooledItem): JsonObject {
+  if (item.display) return item.display;
   const { raw: _raw, ...record } = recordOf(item);
   return record;
 }
