@@ -55,6 +55,7 @@ export async function* spooledItems(lines: AsyncIterable<Buffer>): AsyncGenerato
 
 class KeptRecord implements SpooledItem {
   private parsed?: JsonObject;
+  private shown?: JsonObject;
 
   constructor(
     readonly id: string,
@@ -69,6 +70,7 @@ class KeptRecord implements SpooledItem {
 
   get display(): JsonObject | undefined {
     if (this.rawAt === undefined) return undefined;
-    return JSON.parse(`${this.json.toString('utf8', 0, this.rawAt)}}`) as JsonObject;
+    this.shown ??= JSON.parse(`${this.json.toString('utf8', 0, this.rawAt)}}`) as JsonObject;
+    return this.shown;
   }
 }

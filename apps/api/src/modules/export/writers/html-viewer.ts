@@ -79,7 +79,7 @@ async function countFollowers(collection: CollectionSource, field: string): Prom
   const counts = new Map<string, Followers>();
   let position = 0;
   for await (const item of collection.items()) {
-    const target = text(item.data[field]);
+    const target = text(displayRecord(item)[field]);
     const known = target === undefined ? undefined : counts.get(target);
     if (known) known.count += 1;
     else if (target !== undefined) {
@@ -140,7 +140,7 @@ async function* collectionPages(
   };
   for await (const item of collection.items()) {
     const files = await media.namesFor(item.id);
-    const parent = view.replyTo ? text(item.data[view.replyTo]) : undefined;
+    const parent = view.replyTo ? text(displayRecord(item)[view.replyTo]) : undefined;
     ownPlaces?.set(item.id, { title: headingOf(item, view), page });
     if (parent !== undefined && parent === openThread) {
       html.push(card(item, view, files, ''));
@@ -172,7 +172,7 @@ async function* collectionPages(
 
 /** "On <the video>": a link to the card of the item this one is about. */
 function aboutNote(item: SpooledItem, view: CollectionView, links: Links): string {
-  const target = view.about ? text(item.data[view.about.field]) : undefined;
+  const target = view.about ? text(displayRecord(item)[view.about.field]) : undefined;
   if (!view.about || target === undefined) return '';
   const place = links.places?.get(target);
   const what = place
