@@ -38,6 +38,8 @@ export interface PipelineDeps {
   stopRequest: () => Error | undefined;
   /** Where the run's checkpoints are told as they are saved, for an archive written meanwhile. */
   feed?: CheckpointFeed;
+  /** Each page's items once saved, after `before` items of the collection (for a CSV's columns). */
+  pageSaved?: (collection: string, items: ExportItem[], before: number) => void;
 }
 
 const MEDIA_CONCURRENCY = 4;
@@ -135,6 +137,7 @@ export class ExportPipeline {
           done: capped || page.cursor === undefined,
         };
         await this.save(next);
+        this.deps.pageSaved?.(plan.collection, pageItems, checkpoint.itemCount);
         Object.assign(checkpoint, next);
         if (next.done) return;
         // Asked for while this page was written: the page read ahead is saved first, then the stop.

@@ -33,6 +33,7 @@ import { plannedCollections } from '../pipeline/planned-collections';
 import type { WorkFolder } from '../pipeline/work-folder';
 import { shortfallWarnings } from '../pipeline/shortfall';
 import { abandonArchive, type ArchiveRequest, buildArchive, startJsonArchive } from '../writers/archive-builder';
+import { CollectedColumns } from '../writers/csv-columns';
 import { EXPORT_QUEUE, ExportJobData, ExportQueue } from './export-queue';
 import { ExportStopped, RunningExports } from './running-exports';
 
@@ -198,6 +199,7 @@ export class ExportProcessor
     const folder = this.storage.workFolder(row.id);
     const plans = plannedCollections(source.adapter, row.options);
     const feed = new CheckpointFeed();
+    const columns = row.format === 'csv' ? new CollectedColumns() : undefined;
     const pipeline = new ExportPipeline(
       {
         exportId: row.id,
@@ -217,6 +219,7 @@ export class ExportProcessor
         media: source.media,
         stopRequest: () => this.running.stopRequest(row.id),
         feed,
+        pageSaved: columns && ((collection, items, before) => columns.add(collection, items, before)),
         onProgress: (fields) => {
           if (waiting) this.resumed(row, waiting);
           waiting = null;
@@ -231,7 +234,7 @@ export class ExportProcessor
     let request: ArchiveRequest;
     try {
       collected = await pipeline.run();
-      request = await this.archiveRequest(row, source, account, folder, collected, target);
+      request = { ...(await this.archiveRequest(row, source, account, folder, collected, target)), columns };
     } catch (error) {
       await abandonArchive(head);
       throw error;

@@ -6,6 +6,7 @@ import type { CheckpointFeed } from '../pipeline/checkpoint-feed';
 import { spooledItems } from '../pipeline/spooled-item';
 import type { WorkFolder } from '../pipeline/work-folder';
 import { CollectionSource, collectionFiles, ItemWithFiles, jsonFile, withMediaFiles } from './collection-files';
+import type { CollectedColumns } from './csv-columns';
 import { ErrorSummary } from './error-summary';
 import { withRoomyHeap } from './roomy-heap';
 import { ZipWriter } from './zip-writer';
@@ -22,6 +23,8 @@ export interface ArchiveRequest {
   warnings: string[];
   /** How the HTML viewer shows each collection (the adapter's views). */
   views?: CollectionViews;
+  /** A CSV's columns as counted during collection. */
+  columns?: CollectedColumns;
 }
 
 export interface BuiltArchive {
@@ -100,6 +103,7 @@ async function build(request: ArchiveRequest, signal: AbortSignal, head: Archive
         count: checkpoint.itemCount,
         items: () => spooledItems(spool(checkpoint, 'items').lines()),
         media: () => spool(checkpoint, 'media').records<MediaRecord>(),
+        columns: request.columns?.of(checkpoint.collection),
       }));
       const viewer = {
         platform: request.manifest.platform,

@@ -3,6 +3,7 @@ import type { JsonObject } from '@app/platform-adapters';
 import type { MediaRecord } from '../pipeline/media-fetcher';
 import type { SpooledItem } from '../pipeline/spooled-item';
 import { csvRow } from './csv';
+import { CsvColumns } from './csv-columns';
 import { flatten } from './flatten';
 import { htmlViewer, type ViewerInfo } from './html-viewer';
 import { displayRecord, recordOf } from './item-record';
@@ -21,10 +22,9 @@ export interface CollectionSource {
   items: () => AsyncIterable<SpooledItem>;
   /** The collection's downloaded media, in the same order as its items. */
   media?: () => AsyncIterable<MediaRecord>;
+  /** Its CSV columns, when they were counted as its items were collected. */
+  columns?: CsvColumns;
 }
-
-/** Past this many distinct columns the rest of an item goes into one `_more` JSON cell. */
-const MAX_CSV_COLUMNS = 400;
 
 /** The files of one format, yielded one at a time: each is written out before the next is made. */
 export async function* collectionFiles(
@@ -82,24 +82,19 @@ async function* jsonArray(entries: AsyncIterable<ItemWithFiles>): AsyncGenerator
 
 /**
  * RFC 4180 with a UTF-8 byte-order mark (so spreadsheets read emoji and accents right) and a header
- * row. The header must come first, so the spool is read twice: once for the columns, once for rows.
+ * row. The header must come first: unless the columns were counted during collection, the spool is
+ * read twice, once for the columns, once for rows.
  */
 async function* csvTable(collection: CollectionSource): AsyncGenerator<string> {
-  const columns = new Set<string>(['id']);
-  let overflow = false;
-  for await (const item of collection.items()) {
-    for (const key of flatten(displayRecord(item)).keys()) {
-      if (columns.size < MAX_CSV_COLUMNS) columns.add(key);
-      else if (!columns.has(key)) overflow = true;
-    }
-  }
+  const { names: columns, overflow } = collection.columns ?? (await columnsOf(collection));
+  const order = [...columns];
   const media = mediaWalker(collection.media);
   const withMedia = await media.hasAny();
   const header = [...columns, ...(overflow ? ['_more'] : []), ...(withMedia ? ['mediaFiles'] : [])];
   yield `\uFEFF${csvRow(header)}`;
   for await (const item of collection.items()) {
     const cells = flatten(displayRecord(item));
-    const row = [...columns].map((column) => cells.get(column));
+    const row = order.map((column) => cells.get(column));
     if (overflow) {
       const rest: JsonObject = {};
       for (const [key, value] of cells) if (!columns.has(key)) rest[key] = value;
@@ -108,4 +103,10 @@ async function* csvTable(collection: CollectionSource): AsyncGenerator<string> {
     if (withMedia) row.push((await media.namesFor(item.id)).join(' ') || undefined);
     yield csvRow(row);
   }
+}
+
+async function columnsOf(collection: CollectionSource): Promise<CsvColumns> {
+  const columns = new CsvColumns();
+  for await (const item of collection.items()) columns.add(displayRecord(item));
+  return columns;
 }
