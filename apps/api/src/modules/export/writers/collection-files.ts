@@ -87,10 +87,11 @@ async function* jsonArray(entries: AsyncIterable<ItemWithFiles>): AsyncGenerator
  */
 async function* csvTable(collection: CollectionSource): AsyncGenerator<string> {
   const { names: columns, overflow } = collection.columns ?? (await columnsOf(collection));
-  const order = [...columns];
   const media = mediaWalker(collection.media);
   const withMedia = await media.hasAny();
-  const header = [...columns, ...(overflow ? ['_more'] : []), ...(withMedia ? ['mediaFiles'] : [])];
+  // As in the JSON file, the archive's mediaFiles replaces a field of the record's own by that name.
+  const order = [...columns].filter((column) => !(withMedia && column === 'mediaFiles'));
+  const header = [...order, ...(overflow ? ['_more'] : []), ...(withMedia ? ['mediaFiles'] : [])];
   yield `\uFEFF${csvRow(header)}`;
   for await (const item of collection.items()) {
     const cells = flatten(displayRecord(item));

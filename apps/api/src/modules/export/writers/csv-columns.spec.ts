@@ -44,14 +44,22 @@ describe('CSV columns counted during collection', () => {
       collected.add('videos', page, before);
       before += page.length;
     }
-    const source = { name: 'videos', count: before, items: () => spooledItems(spool.lines()) };
+    const media = async function* () {
+      yield { itemId: '4', name: 'media/4.jpg', file: '/dev/null' };
+    };
+    const source = { name: 'videos', count: before, items: () => spooledItems(spool.lines()), media };
 
     const fromSpool = await csvOf(source);
     expect(collected.of('videos')).toBeDefined();
     expect(await csvOf({ ...source, columns: collected.of('videos') })).toBe(fromSpool);
     const header = fromSpool.split('\r\n')[0];
-    expect(header).toContain('stats.views,stats.likes,tags,empty,stats.shares,location.city,mediaFiles');
-    expect(header.endsWith(',_more')).toBe(true);
+    expect(header).toContain('stats.views,stats.likes,tags,empty,stats.shares,location.city,field0');
+    expect(header.endsWith(',_more,mediaFiles')).toBe(true);
+    // The record's own mediaFiles gives way to the archive's, as in the JSON file.
+    expect(header.match(/mediaFiles/g)).toHaveLength(1);
+    expect(fromSpool).toContain('\r\n4,clash,');
+    expect(fromSpool).not.toContain('theirs.jpg');
+    expect(fromSpool.split('\r\n')[4].endsWith(',media/4.jpg')).toBe(true);
   });
 
   it('are not used for a collection resumed from pages an earlier attempt wrote', () => {
