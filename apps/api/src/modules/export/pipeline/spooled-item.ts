@@ -28,9 +28,9 @@ export function itemLine(item: ExportItem): string {
   if (Object.hasOwn(data, 'mediaFiles')) return JSON.stringify({ id: item.id, data });
   const id = JSON.stringify(item.id);
   const keys = Object.keys(data);
-  const { raw, ...rest } = data;
-  if (keys[keys.length - 1] !== 'raw' || raw === undefined) return `\t${id}\t${JSON.stringify({ id: item.id, ...data })}`;
+  if (keys[keys.length - 1] !== 'raw' || data.raw === undefined) return `\t${id}\t${JSON.stringify({ id: item.id, ...data })}`;
   // The same text as JSON.stringify({ id, ...data }), written in two parts to know where `raw` starts.
+  const { raw, ...rest } = data;
   const head = JSON.stringify({ id: item.id, ...rest });
   return `\t${id}\t${Buffer.byteLength(head) - 1}\t${head.slice(0, -1)},"raw":${JSON.stringify(raw)}}`;
 }
