@@ -234,7 +234,7 @@ export class ExportProcessor
     let request: ArchiveRequest;
     try {
       collected = await pipeline.run();
-      request = { ...(await this.archiveRequest(row, source, account, folder, collected, target)), columns };
+      request = await this.archiveRequest(row, source, account, folder, collected, target, columns);
     } catch (error) {
       await abandonArchive(head);
       throw error;
@@ -271,6 +271,7 @@ export class ExportProcessor
     folder: WorkFolder,
     collected: ExportCheckpoint[],
     target: string,
+    columns: CollectedColumns | undefined,
   ): Promise<ArchiveRequest> {
     const shortfall = await shortfallWarnings(folder, collected, row.options.maxRecords);
     return {
@@ -280,6 +281,7 @@ export class ExportProcessor
       checkpoints: collected,
       warnings: [...row.warnings, ...shortfall],
       views: source.adapter.views,
+      columns,
       manifest: {
         exportId: row.id,
         platform: row.platform,

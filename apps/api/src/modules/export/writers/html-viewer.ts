@@ -1,6 +1,5 @@
-import type { CollectionView, CollectionViews, JsonValue } from '@app/platform-adapters';
+import type { CollectionView, CollectionViews, JsonObject, JsonValue } from '@app/platform-adapters';
 import type { ExportErrorRecord } from '../pipeline/media-fetcher';
-import type { SpooledItem } from '../pipeline/spooled-item';
 import type { ArchiveFile, CollectionSource } from './collection-files';
 import { safeId } from './entry-names';
 import { flatten } from './flatten';
@@ -140,17 +139,19 @@ async function* collectionPages(
   };
   for await (const item of collection.items()) {
     const files = await media.namesFor(item.id);
-    const parent = view.replyTo ? text(displayRecord(item)[view.replyTo]) : undefined;
-    ownPlaces?.set(item.id, { title: headingOf(item, view), page });
+    // Read once per item: a spool line in an older form builds a fresh copy at each call.
+    const record = displayRecord(item);
+    const parent = view.replyTo ? text(record[view.replyTo]) : undefined;
+    ownPlaces?.set(item.id, { title: headingOf(item.id, record, view), page });
     if (parent !== undefined && parent === openThread) {
-      html.push(card(item, view, files, ''));
+      html.push(card(item.id, record, view, files, ''));
     } else {
       closeThread();
       const note =
-        aboutNote(item, view, links) +
-        followersNote(item, links) +
+        aboutNote(record, view, links) +
+        followersNote(item.id, links) +
         (parent !== undefined ? `<p class="meta">In reply to <a href="#${anchor(parent)}">a comment</a></p>` : '');
-      const opened = card(item, view, files, note);
+      const opened = card(item.id, record, view, files, note);
       if (view.replyTo && parent === undefined) {
         // Left open: the replies that follow are nested inside this card.
         html.push(opened.replace(/<\/article>\n$/, '<div class="replies">\n'));
@@ -171,8 +172,8 @@ async function* collectionPages(
 }
 
 /** "On <the video>": a link to the card of the item this one is about. */
-function aboutNote(item: SpooledItem, view: CollectionView, links: Links): string {
-  const target = view.about ? text(displayRecord(item)[view.about.field]) : undefined;
+function aboutNote(record: JsonObject, view: CollectionView, links: Links): string {
+  const target = view.about ? text(record[view.about.field]) : undefined;
   if (!view.about || target === undefined) return '';
   const place = links.places?.get(target);
   const what = place
@@ -182,25 +183,23 @@ function aboutNote(item: SpooledItem, view: CollectionView, links: Links): strin
 }
 
 /** "12 comments": a link to the first of the items about this one. */
-function followersNote(item: SpooledItem, links: Links): string {
-  const followers = links.followers?.get(item.id);
+function followersNote(id: string, links: Links): string {
+  const followers = links.followers?.get(id);
   if (!followers) return '';
   const href = `${escapeHtml(followers.collection)}-${followers.page}.html#${anchor(followers.firstId)}`;
   return `<p class="meta followers"><a href="${href}">${followers.count} ${escapeHtml(followers.collection)}</a></p>`;
 }
 
 /** What heads an item's card: its title, else its author (a comment), else its id. */
-function headingOf(item: SpooledItem, view: CollectionView): string {
-  const record = displayRecord(item);
-  return text(view.title ? record[view.title] : undefined) ?? text(view.author ? record[view.author] : undefined) ?? item.id;
+function headingOf(id: string, record: JsonObject, view: CollectionView): string {
+  return text(view.title ? record[view.title] : undefined) ?? text(view.author ? record[view.author] : undefined) ?? id;
 }
 
-function card(item: SpooledItem, view: CollectionView, files: string[], note: string): string {
-  const record = displayRecord(item);
+function card(id: string, record: JsonObject, view: CollectionView, files: string[], note: string): string {
   const title = text(view.title ? record[view.title] : undefined);
   const author = text(view.author ? record[view.author] : undefined);
   // A comment has no title: its author heads the card instead of an id nobody reads.
-  const heading = headingOf(item, view);
+  const heading = headingOf(id, record, view);
   const byline = title !== undefined && author !== undefined ? `by ${escapeHtml(author)}` : '';
   const link = text(view.link ? record[view.link] : undefined);
   const date = text(view.date ? record[view.date] : undefined);
@@ -218,7 +217,7 @@ function card(item: SpooledItem, view: CollectionView, files: string[], note: st
     .join('');
   const fields = [...flatten(record)].map(([key, value]) => `<dt>${escapeHtml(key)}</dt><dd>${fieldValue(value)}</dd>`).join('');
   return (
-    `<article class="card" id="${anchor(item.id)}" data-id="${escapeHtml(item.id)}">` +
+    `<article class="card" id="${anchor(id)}" data-id="${escapeHtml(id)}">` +
     `<h2>${link && isWebAddress(link) ? externalLink(link, heading) : escapeHtml(heading)}</h2>` +
     (meta ? `<p class="meta">${meta}</p>` : '') +
     note +
