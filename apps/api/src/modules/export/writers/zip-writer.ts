@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -7,6 +7,7 @@ import { ZipArchive } from 'archiver';
 import { archivePartPath } from '../export-storage';
 import { PRIVATE_FILE_MODE } from '../../../common/private-files';
 import { packedChunks } from './packed-chunks';
+import { ReadBuffers } from './read-buffers';
 
 /** What the manifest records of each file: its size and sha256, so a reader can check the archive. */
 export interface WrittenEntry {
@@ -25,6 +26,7 @@ export class ZipWriter {
   private readonly partPath: string;
   private readonly output;
   private readonly entries: WrittenEntry[] = [];
+  private readonly readBuffers = new ReadBuffers();
   private failure?: Error;
 
   constructor(private readonly target: string) {
@@ -32,7 +34,15 @@ export class ZipWriter {
     this.output = createWriteStream(this.partPath, { mode: PRIVATE_FILE_MODE });
     this.zip.on('error', (error: Error) => (this.failure = error));
     this.output.on('error', (error: Error) => (this.failure = error));
-    this.zip.pipe(this.output);
+    // Piped by hand to learn when each chunk is on disk: a media file's read buffers are then reused.
+    this.zip.on('data', (chunk: Buffer) => {
+      const room = this.output.write(chunk, (error) => {
+        if (!error) this.readBuffers.written(chunk);
+      });
+      if (!room) this.zip.pause();
+    });
+    this.output.on('drain', () => this.zip.resume());
+    this.zip.on('end', () => this.output.end());
   }
 
   get written(): readonly WrittenEntry[] {
@@ -46,7 +56,7 @@ export class ZipWriter {
 
   /** Adds a file from disk; already-compressed media is stored, not deflated again. */
   async addFile(name: string, path: string, compressed: boolean): Promise<WrittenEntry> {
-    return this.add(name, createReadStream(path), compressed);
+    return this.add(name, this.readBuffers.fileStream(path), compressed);
   }
 
   async finish(): Promise<number> {
