@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReadBuffers } from './read-buffers';
-import { ZipWriter } from './zip-writer';
+import { ZipWriter, type WrittenEntry } from './zip-writer';
 
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -22,7 +22,7 @@ describe('ReadBuffers', () => {
     });
     const target = join(dir, 'export.zip');
     const zip = new ZipWriter(target);
-    const written = [];
+    const written: WrittenEntry[] = [];
     for (const file of files) written.push(await zip.addFile(file.name, file.path, true));
     await zip.finish();
 
