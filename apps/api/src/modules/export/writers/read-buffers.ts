@@ -17,7 +17,7 @@ const KEPT = 32;
 export class ReadBuffers {
   private readonly free: Buffer[] = [];
   /** Keyed by memory, which a chunk passed along unchanged still points to; weak, for those never returned. */
-  private readonly lent = new WeakMap<ArrayBufferLike, { buffer: Buffer; chunk: Buffer }>();
+  private readonly lent = new WeakMap<ArrayBufferLike, { buffer: Buffer; bytes: number }>();
 
   fileStream(path: string): Readable {
     return new FileInBuffers(path, this);
@@ -28,9 +28,8 @@ export class ReadBuffers {
   }
 
   lend(buffer: Buffer, bytes: number): Buffer {
-    const chunk = buffer.subarray(0, bytes);
-    this.lent.set(buffer.buffer, { buffer, chunk });
-    return chunk;
+    this.lent.set(buffer.buffer, { buffer, bytes });
+    return buffer.subarray(0, bytes);
   }
 
   giveBack(buffer: Buffer): void {
@@ -40,7 +39,7 @@ export class ReadBuffers {
   /** Called with every chunk the archive file has written. */
   written(chunk: Buffer): void {
     const loan = this.lent.get(chunk.buffer);
-    if (!loan || loan.chunk.byteOffset !== chunk.byteOffset || loan.chunk.length !== chunk.length) return;
+    if (!loan || chunk.byteOffset !== loan.buffer.byteOffset || chunk.length !== loan.bytes) return;
     this.lent.delete(chunk.buffer);
     this.giveBack(loan.buffer);
   }
